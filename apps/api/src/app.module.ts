@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PassportModule } from '@nestjs/passport';
+import { AppConfigModule } from '../../../libs/config/src/index.js';
+import { StorageModule } from '../../../libs/runtime/src/index.js';
+import { TokensModule } from '../../../libs/tokens/src/index.js';
+import { AdminKeyVerifier } from './auth/admin-key.verifier.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { BearerStrategy } from './auth/bearer.strategy.js';
+import { HealthController } from './health/health.controller.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
+import { AdminTokensController } from './tokens/admin-tokens.controller.js';
+import { MeController } from './tokens/me.controller.js';
+import { TokensController } from './tokens/tokens.controller.js';
+
+const controllers = [HealthController, MeController, TokensController, AdminTokensController];
+const auth = [AdminKeyVerifier, BearerStrategy, { provide: APP_GUARD, useClass: AuthGuard }];
+const http = [{ provide: APP_FILTER, useClass: HttpExceptionFilter }];
+
+export interface AppModuleOptions {
+  /** An explicit environment (tests); by default the process environment and `.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [AppConfigModule.forRoot(options.env), StorageModule.forRoot(), CqrsModule.forRoot(), PassportModule, TokensModule],
+      controllers,
+      providers: [...auth, ...http],
+    };
+  }
+}

@@ -1,0 +1,102 @@
+import type { Page } from '../../../kernel/src/index.js';
+import { toPage } from '../../../kernel/src/index.js';
+import type { SqliteReadDatabase } from '../../../read-store/src/embedded/sqlite-read-database.js';
+import type { TokenCreated } from '../domain/token.events.js';
+import type { TokenScope } from '../domain/token-scopes.js';
+import type { TokenListQuery, TokenReadRepository } from '../read-models/token-read.repository.js';
+import type { TokenView } from '../read-models/token.read-model.js';
+
+interface TokenRow {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+const toView = (r: TokenRow): TokenView => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  userId: r.user_id,
+  name: r.name,
+  prefix: r.prefix,
+  scopes: JSON.parse(r.scopes) as TokenScope[],
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+});
+
+const COLUMNS = 'id, workspace_id, user_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at';
+
+export class SqliteTokenRepository implements TokenReadRepository {
+  private readonly stmts;
+
+  constructor(private readonly readDb: SqliteReadDatabase) {
+    readDb.db.exec(`
+      CREATE TABLE IF NOT EXISTS tokens (
+        id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL,
+        prefix TEXT NOT NULL, hash TEXT NOT NULL, scopes TEXT NOT NULL, created_at TEXT NOT NULL,
+        expires_at TEXT, revoked_at TEXT, last_used_at TEXT, revision INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS tokens_hash ON tokens (hash);
+      CREATE INDEX IF NOT EXISTS tokens_workspace_created ON tokens (workspace_id, created_at DESC, id DESC);
+    `);
+    const db = readDb.db;
+    this.stmts = {
+      insert: db.prepare(
+        `INSERT INTO tokens (id, workspace_id, user_id, name, prefix, hash, scopes, created_at, expires_at, revision)
+         VALUES (@tokenId, @workspaceId, @userId, @name, @prefix, @hash, @scopes, @createdAt, @expiresAt, @revision)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
+      revoke: db.prepare('UPDATE tokens SET revoked_at = ?, revision = ? WHERE id = ? AND revision < ?'),
+      byHash: db.prepare<[string], TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE hash = ?`),
+      byId: db.prepare<[string, string], TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE workspace_id = ? AND id = ?`),
+      touch: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)'),
+      clear: db.prepare('DELETE FROM tokens'),
+    };
+  }
+
+  async applyCreated(e: TokenCreated['data'], revision: number): Promise<void> {
+    this.stmts.insert.run({ ...e, scopes: JSON.stringify(e.scopes), revision });
+  }
+
+  async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
+    this.stmts.revoke.run(revokedAt, revision, tokenId, revision);
+  }
+
+  async findByHash(hash: string): Promise<TokenView | null> {
+    const row = this.stmts.byHash.get(hash);
+    return row ? toView(row) : null;
+  }
+
+  async findById(workspaceId: string, tokenId: string): Promise<TokenView | null> {
+    const row = this.stmts.byId.get(workspaceId, tokenId);
+    return row ? toView(row) : null;
+  }
+
+  async list(q: TokenListQuery): Promise<Page<TokenView>> {
+    const where = ['workspace_id = @workspaceId'];
+    if (!q.includeRevoked) where.push('revoked_at IS NULL');
+    if (q.cursor) where.push('(created_at < @t OR (created_at = @t AND id < @id))');
+    const rows = this.readDb.db
+      .prepare<Record<string, unknown>, TokenRow>(
+        `SELECT ${COLUMNS} FROM tokens WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT @limit`,
+      )
+      .all({ workspaceId: q.workspaceId, t: q.cursor?.t, id: q.cursor?.id, limit: q.limit + 1 });
+    return toPage(rows.map(toView), q.limit, (v) => ({ t: v.createdAt, id: v.id }));
+  }
+
+  async touchLastUsed(tokenId: string, at: string): Promise<void> {
+    this.stmts.touch.run(at, tokenId, at);
+  }
+
+  async clear(): Promise<void> {
+    this.stmts.clear.run();
+  }
+}
