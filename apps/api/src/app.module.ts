@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AppConfigModule } from '../../../libs/config/src/index.js';
 import { StorageModule } from '../../../libs/runtime/src/index.js';
 import { TokensModule } from '../../../libs/tokens/src/index.js';
+import { WebhooksModule } from '../../../libs/webhooks/src/index.js';
 import { AdminKeyVerifier } from './auth/admin-key.verifier.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BearerStrategy } from './auth/bearer.strategy.js';
@@ -13,8 +14,19 @@ import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AdminTokensController } from './tokens/admin-tokens.controller.js';
 import { MeController } from './tokens/me.controller.js';
 import { TokensController } from './tokens/tokens.controller.js';
+import { AdminEventsController } from './webhooks/admin-events.controller.js';
+import { DeliveriesController } from './webhooks/deliveries.controller.js';
+import { EndpointsController } from './webhooks/endpoints.controller.js';
 
-const controllers = [HealthController, MeController, TokensController, AdminTokensController];
+const controllers = [
+  HealthController,
+  MeController,
+  TokensController,
+  AdminTokensController,
+  EndpointsController,
+  DeliveriesController,
+  AdminEventsController,
+];
 const auth = [AdminKeyVerifier, BearerStrategy, { provide: APP_GUARD, useClass: AuthGuard }];
 const http = [{ provide: APP_FILTER, useClass: HttpExceptionFilter }];
 
@@ -28,7 +40,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(options.env), StorageModule.forRoot(), CqrsModule.forRoot(), PassportModule, TokensModule],
+      imports: [AppConfigModule.forRoot(options.env), StorageModule.forRoot(), CqrsModule.forRoot(), PassportModule, TokensModule, WebhooksModule],
       controllers,
       providers: [...auth, ...http],
     };

@@ -3,3 +3,4 @@ export * from './projection.js';
 export * from './projection-runner.js';
 export * from './read-model-sync.port.js';
 export * from './read-store-health.port.js';
+export * from './saga-runner.js';

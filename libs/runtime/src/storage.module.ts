@@ -17,6 +17,20 @@ import { SqliteReadDatabase } from '../../read-store/src/embedded/sqlite-read-da
 import { SqliteCheckpointStore } from '../../read-store/src/embedded/sqlite-checkpoint-store.js';
 import { TOKEN_READ_REPOSITORY, TokenProjection, type TokenReadRepository } from '../../tokens/src/index.js';
 import { SqliteTokenRepository } from '../../tokens/src/infrastructure/sqlite-token.repository.js';
+import {
+  DELIVERY_READ_REPOSITORY,
+  DeliveryProjection,
+  type DeliveryReadRepository,
+  DispatchSignal,
+  ENDPOINT_READ_REPOSITORY,
+  EndpointProjection,
+  type EndpointReadRepository,
+  SECRET_VAULT,
+} from '../../webhooks/src/index.js';
+import { SqliteDeliveryRepository } from '../../webhooks/src/infrastructure/sqlite-delivery.repository.js';
+import { SqliteEndpointRepository } from '../../webhooks/src/infrastructure/sqlite-endpoint.repository.js';
+import { SqliteSecretVault } from '../../webhooks/src/infrastructure/sqlite-secret-vault.js';
+import { KEYS, type ResolvedKeys } from '../../config/src/index.js';
 import { UPCASTERS } from './upcasters.js';
 
 const eventStoreProvider = {
@@ -42,13 +56,25 @@ const repositoryProviders = [
   { provide: READ_STORE_HEALTH, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => ({ ping: async () => db.ping() }) },
   { provide: CHECKPOINT_STORE, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteCheckpointStore(db) },
   { provide: TOKEN_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteTokenRepository(db) },
+  { provide: ENDPOINT_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteEndpointRepository(db) },
+  { provide: DELIVERY_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteDeliveryRepository(db) },
+  {
+    provide: SECRET_VAULT,
+    inject: [APP_CONFIG, KEYS],
+    useFactory: (config: AppConfig, keys: ResolvedKeys) => new SqliteSecretVault(join(config.dataDir, 'keys.db'), keys.dataEncryptionKey),
+  },
+  { provide: DispatchSignal, useValue: new DispatchSignal() },
 ];
 
 const projectionProviders = [
   {
     provide: PROJECTIONS,
-    inject: [TOKEN_READ_REPOSITORY],
-    useFactory: (tokens: TokenReadRepository): Projection[] => [new TokenProjection(tokens)],
+    inject: [TOKEN_READ_REPOSITORY, ENDPOINT_READ_REPOSITORY, DELIVERY_READ_REPOSITORY, DispatchSignal],
+    useFactory: (tokens: TokenReadRepository, endpoints: EndpointReadRepository, deliveries: DeliveryReadRepository, signal: DispatchSignal): Projection[] => [
+      new TokenProjection(tokens),
+      new EndpointProjection(endpoints),
+      new DeliveryProjection(deliveries, (at) => signal.wake(at)),
+    ],
   },
   {
     provide: ProjectionRunner,

@@ -76,7 +76,9 @@ export class SqliteEventStore implements EventStore {
         `INSERT INTO events (stream_id, revision, type, schema_version, data, metadata, recorded_at)
          VALUES (@streamId, @revision, @type, @schemaVersion, @data, @metadata, @recordedAt)`,
       ),
-      readStream: this.db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream_id = ? ORDER BY revision'),
+      readStream: this.db.prepare<[string], EventRow>(
+        'SELECT * FROM events WHERE stream_id = ? ORDER BY revision',
+      ),
       readAll: this.db.prepare<[number, number], EventRow>(
         'SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?',
       ),
@@ -92,33 +94,35 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
     // IMMEDIATE takes the write lock up front, so the revision check and the insert are atomic across processes.
-    const result = this.db.transaction((): AppendResult => {
-      const last = this.stmts.lastRevision.get(streamId)?.revision;
-      const actual = last === undefined ? 'no_stream' : last;
-      const ok =
-        expected === 'any' ||
-        (expected === 'no_stream' && actual === 'no_stream') ||
-        (expected === 'stream_exists' && actual !== 'no_stream') ||
-        (typeof expected === 'number' && expected === actual);
-      if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
-      let revision = last ?? -1;
-      let position = 0;
-      const recordedAt = this.now().toISOString();
-      for (const event of events) {
-        revision += 1;
-        const info = this.stmts.insert.run({
-          streamId,
-          revision,
-          type: event.type,
-          schemaVersion: event.schemaVersion ?? this.upcasters.currentVersion(event.type),
-          data: JSON.stringify(event.data),
-          metadata: JSON.stringify(event.metadata ?? {}),
-          recordedAt,
-        });
-        position = Number(info.lastInsertRowid);
-      }
-      return { nextExpectedRevision: revision, position };
-    }).immediate();
+    const result = this.db
+      .transaction((): AppendResult => {
+        const last = this.stmts.lastRevision.get(streamId)?.revision;
+        const actual = last === undefined ? 'no_stream' : last;
+        const ok =
+          expected === 'any' ||
+          (expected === 'no_stream' && actual === 'no_stream') ||
+          (expected === 'stream_exists' && actual !== 'no_stream') ||
+          (typeof expected === 'number' && expected === actual);
+        if (!ok) throw new WrongExpectedRevisionError(streamId, expected, actual);
+        let revision = last ?? -1;
+        let position = 0;
+        const recordedAt = this.now().toISOString();
+        for (const event of events) {
+          revision += 1;
+          const info = this.stmts.insert.run({
+            streamId,
+            revision,
+            type: event.type,
+            schemaVersion: event.schemaVersion ?? this.upcasters.currentVersion(event.type),
+            data: JSON.stringify(event.data),
+            metadata: JSON.stringify(event.metadata ?? {}),
+            recordedAt,
+          });
+          position = Number(info.lastInsertRowid);
+        }
+        return { nextExpectedRevision: revision, position };
+      })
+      .immediate();
     this.appended.emit('append');
     return result;
   }
@@ -155,12 +159,19 @@ export class SqliteEventStore implements EventStore {
     let stopped = false;
     let caughtUp = false;
     let wake: (() => void) | undefined;
-    const onAppend = () => wake?.();
+    // Set by an in-process append that happens while no one is waiting (e.g. during onEvent), so it is not missed.
+    let appendedMeanwhile = false;
+    const onAppend = () => {
+      appendedMeanwhile = true;
+      wake?.();
+    };
     this.appended.on('append', onAppend);
 
     const loop = async () => {
-      while (!stopped) {
-        const batch = this.closed ? [] : this.stmts.readAll.all(cursor, 500);
+      // A closed store ends its subscriptions quietly (no onError: there is nothing to resubscribe to).
+      while (!stopped && !this.closed) {
+        appendedMeanwhile = false;
+        const batch = this.stmts.readAll.all(cursor, 500);
         for (const row of batch) {
           if (stopped) return;
           await options.onEvent(this.toEvent(row));
@@ -171,6 +182,7 @@ export class SqliteEventStore implements EventStore {
           caughtUp = true;
           options.onCaughtUp?.();
         }
+        if (appendedMeanwhile || stopped || this.closed) continue;
         // Live: wake on an in-process append, or poll for appends by other processes sharing the file.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.pollIntervalMs);
@@ -182,10 +194,12 @@ export class SqliteEventStore implements EventStore {
         wake = undefined;
       }
     };
-    const done = loop().catch((error: unknown) => {
-      stopped = true;
-      options.onError?.(error);
-    });
+    const done = loop()
+      .catch((error: unknown) => {
+        stopped = true;
+        options.onError?.(error);
+      })
+      .finally(() => this.appended.off('append', onAppend));
     return {
       stop: async () => {
         stopped = true;

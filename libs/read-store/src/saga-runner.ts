@@ -1,0 +1,58 @@
+import type { CommandBus } from '@nestjs/cqrs';
+import type { RecordedEvent } from '../../kernel/src/index.js';
+import type { EventStore, Subscription } from '../../event-store/src/event-store.port.js';
+import type { CheckpointStore } from './checkpoint-store.port.js';
+
+export interface SagaDefinition {
+  name: string;
+  handles: ReadonlySet<string>;
+  map: (event: RecordedEvent) => object[];
+}
+
+/**
+ * Drives a saga from its own checkpointed subscription and awaits every command before moving the
+ * checkpoint, so a crash re-issues (idempotent) commands instead of losing them. Its checkpoint is
+ * never reset by a read-model rebuild: a saga reacts to live history once, not to replays.
+ */
+export class SagaRunner {
+  private subscription?: Subscription;
+  private stopped = false;
+  position = 0;
+
+  constructor(
+    private readonly saga: SagaDefinition,
+    private readonly store: EventStore,
+    private readonly checkpoints: CheckpointStore,
+    private readonly commands: CommandBus,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.position = await this.checkpoints.get(`saga:${this.saga.name}`);
+    this.subscribe();
+  }
+
+  private subscribe(): void {
+    this.subscription = this.store.subscribeToAll({
+      after: this.position,
+      onEvent: async (event) => {
+        if (this.saga.handles.has(event.type)) {
+          for (const command of this.saga.map(event)) await this.commands.execute(command);
+          await this.checkpoints.save(`saga:${this.saga.name}`, event.position);
+        }
+        this.position = event.position;
+      },
+      onError: (error) => {
+        this.onError(error);
+        if (!this.stopped) setTimeout(() => !this.stopped && this.subscribe(), 1000).unref();
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription?.stop();
+    if (this.position > 0) await this.checkpoints.save(`saga:${this.saga.name}`, this.position);
+  }
+}

@@ -1,0 +1,142 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
+import { CLOCK, type Clock, metadataOf } from '../../../kernel/src/index.js';
+import { decideAndAppend, EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../../event-store/src/index.js';
+import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
+import { deliveryDecider, type DeliveryCommand } from '../domain/delivery.decider.js';
+import { DELIVERY_READ_REPOSITORY, type DeliveryReadRepository } from '../read-models/delivery-read.repository.js';
+import {
+  CancelDeliveryCommand,
+  CancelEndpointDeliveriesCommand,
+  RecordAttemptCommand,
+  RequestDeliveryCommand,
+  RetryDeliveryCommand,
+} from './delivery-commands.js';
+import { deliveryStream } from './delivery-stream.js';
+import { DispatchSignal } from './dispatch-signal.js';
+import type { CommandContext } from '../../../kernel/src/index.js';
+
+/** Load → decide → append, re-deciding on a concurrent append (the dispatcher and a user may race). */
+async function decideWithRetry(store: EventStore, deliveryId: string, command: () => DeliveryCommand, ctx: CommandContext) {
+  for (let round = 0; ; round++) {
+    try {
+      return await decideAndAppend(store, deliveryStream(deliveryId), deliveryDecider, command(), metadataOf(ctx));
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError) || round >= 4) throw error;
+    }
+  }
+}
+
+@CommandHandler(RequestDeliveryCommand)
+export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCommand, void> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(c: RequestDeliveryCommand): Promise<void> {
+    try {
+      await decideAndAppend(
+        this.store,
+        deliveryStream(c.deliveryId),
+        deliveryDecider,
+        { type: 'RequestDelivery', ...c, now: this.clock.now() },
+        metadataOf(c.context),
+      );
+    } catch (error) {
+      // Another worker created it first: the request is already there.
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+    }
+  }
+}
+
+@CommandHandler(RecordAttemptCommand)
+export class RecordAttemptHandler implements ICommandHandler<RecordAttemptCommand, number> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(c: RecordAttemptCommand): Promise<number> {
+    const o = c.outcome;
+    const w = this.config.webhooks;
+    const status = o.responseStatus;
+    const decision = await decideWithRetry(
+      this.store,
+      c.deliveryId,
+      () => ({
+        type: 'RecordAttempt',
+        attempt: {
+          attempt: c.attempt,
+          startedAt: o.startedAt,
+          durationMs: o.durationMs,
+          requestHeaders: c.requestHeaders,
+          responseStatus: status,
+          responseHeaders: o.responseHeaders,
+          responseBody: o.responseBody,
+          responseBodyTruncated: o.responseBodyTruncated,
+          error: o.error,
+        },
+        succeeded: o.error === null && status !== null && status >= 200 && status < 300,
+        gone: o.error === null && status === 410,
+        retryAfterMs: o.retryAfterMs,
+        settings: { maxAttempts: w.maxAttempts, baseMs: w.retryBaseMs, factor: w.retryFactor, maxDelayMs: w.retryMaxDelayMs },
+        random: Math.random,
+        now: this.clock.now(),
+      }),
+      c.context,
+    );
+    return decision.position;
+  }
+}
+
+@CommandHandler(CancelDeliveryCommand)
+export class CancelDeliveryHandler implements ICommandHandler<CancelDeliveryCommand, number> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(c: CancelDeliveryCommand): Promise<number> {
+    const d = await decideWithRetry(this.store, c.deliveryId, () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }), c.context);
+    return d.position;
+  }
+}
+
+@CommandHandler(CancelEndpointDeliveriesCommand)
+export class CancelEndpointDeliveriesHandler implements ICommandHandler<CancelEndpointDeliveriesCommand, void> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DELIVERY_READ_REPOSITORY) private readonly deliveries: DeliveryReadRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(c: CancelEndpointDeliveriesCommand): Promise<void> {
+    for (const id of await this.deliveries.pendingIdsByEndpoint(c.endpointId)) {
+      await decideWithRetry(this.store, id, () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }), c.context);
+    }
+  }
+}
+
+@CommandHandler(RetryDeliveryCommand)
+export class RetryDeliveryHandler implements ICommandHandler<RetryDeliveryCommand, void> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly signal: DispatchSignal,
+  ) {}
+
+  async execute(c: RetryDeliveryCommand): Promise<void> {
+    const d = await decideWithRetry(
+      this.store,
+      c.deliveryId,
+      () => ({ type: 'RetryDelivery', workspaceId: c.workspaceId, now: this.clock.now() }),
+      c.context,
+    );
+    await this.sync.waitFor(d.position);
+    this.signal.wake();
+  }
+}

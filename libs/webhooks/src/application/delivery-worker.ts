@@ -1,0 +1,40 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
+import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
+import { CHECKPOINT_STORE, type CheckpointStore, SagaRunner } from '../../../read-store/src/index.js';
+import { DeliveryDispatcher } from './delivery-dispatcher.js';
+import { DELIVERY_SAGA_EVENT_TYPES, deliverySaga } from './delivery.saga.js';
+
+/** The worker role: the delivery saga and the dispatcher. Runs when ROLES includes `worker`. */
+@Injectable()
+export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private saga?: SagaRunner;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    private readonly commands: CommandBus,
+    private readonly dispatcher: DeliveryDispatcher,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.roles.worker) return;
+    this.saga = new SagaRunner(
+      { name: 'deliveries', handles: DELIVERY_SAGA_EVENT_TYPES, map: deliverySaga },
+      this.store,
+      this.checkpoints,
+      this.commands,
+      (error) => this.logger.error(`delivery saga failed, resubscribing: ${String(error)}`),
+    );
+    await this.saga.start();
+    this.dispatcher.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.saga?.stop();
+    await this.dispatcher.stop();
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * In-process nudge from the delivery projection to the dispatcher: "something is due at `at`".
+ * Polling still catches everything (other processes' work, missed signals); this only cuts latency.
+ */
+export class DispatchSignal {
+  private readonly listeners = new Set<(at: Date) => void>();
+
+  on(listener: (at: Date) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  wake(at: Date = new Date()): void {
+    for (const l of this.listeners) l(at);
+  }
+}
