@@ -6,6 +6,8 @@ import { AppConfigModule } from '../../../libs/config/src/index.js';
 import { StorageModule } from '../../../libs/runtime/src/index.js';
 import { TokensModule } from '../../../libs/tokens/src/index.js';
 import { WebhooksModule } from '../../../libs/webhooks/src/index.js';
+import { AuditLog } from '../../../libs/audit/src/index.js';
+import { AuditController } from './audit/audit.controller.js';
 import { AdminKeyVerifier } from './auth/admin-key.verifier.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BearerStrategy } from './auth/bearer.strategy.js';
@@ -17,6 +19,7 @@ import { TokensController } from './tokens/tokens.controller.js';
 import { AdminEventsController } from './webhooks/admin-events.controller.js';
 import { DeliveriesController } from './webhooks/deliveries.controller.js';
 import { EndpointsController } from './webhooks/endpoints.controller.js';
+import { EndpointRecoveryController } from './webhooks/endpoint-recovery.controller.js';
 
 const controllers = [
   HealthController,
@@ -24,8 +27,10 @@ const controllers = [
   TokensController,
   AdminTokensController,
   EndpointsController,
+  EndpointRecoveryController,
   DeliveriesController,
   AdminEventsController,
+  AuditController,
 ];
 const auth = [AdminKeyVerifier, BearerStrategy, { provide: APP_GUARD, useClass: AuthGuard }];
 const http = [{ provide: APP_FILTER, useClass: HttpExceptionFilter }];
@@ -42,7 +47,7 @@ export class AppModule {
       module: AppModule,
       imports: [AppConfigModule.forRoot(options.env), StorageModule.forRoot(), CqrsModule.forRoot(), PassportModule, TokensModule, WebhooksModule],
       controllers,
-      providers: [...auth, ...http],
+      providers: [...auth, ...http, AuditLog],
     };
   }
 }

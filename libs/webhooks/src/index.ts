@@ -19,3 +19,4 @@ export * from './read-models/delivery-read.repository.js';
 export * from './read-models/endpoint.projection.js';
 export * from './read-models/delivery.projection.js';
 export * from './webhooks.module.js';
+export * from './application/recover-endpoint.command.js';

@@ -12,6 +12,7 @@ import { DeliveryDispatcher } from './application/delivery-dispatcher.js';
 import { DeliveryWorker } from './application/delivery-worker.js';
 import { DeleteEndpointHandler } from './application/delete-endpoint.handler.js';
 import { DisableEndpointHandler } from './application/disable-endpoint.handler.js';
+import { RecoverEndpointHandler } from './application/recover-endpoint.handler.js';
 import { PublishEventHandler } from './application/publish-event.handler.js';
 import { RegisterEndpointHandler } from './application/register-endpoint.handler.js';
 import { RotateSecretHandler } from './application/rotate-secret.handler.js';
@@ -28,6 +29,7 @@ const deliveryHandlers = [
   CancelDeliveryHandler,
   CancelEndpointDeliveriesHandler,
   RetryDeliveryHandler,
+  RecoverEndpointHandler,
 ];
 const worker = [DeliveryDispatcher, DeliveryWorker];
 

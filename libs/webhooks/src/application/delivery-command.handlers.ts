@@ -41,7 +41,18 @@ export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCo
         this.store,
         deliveryStream(c.deliveryId),
         deliveryDecider,
-        { type: 'RequestDelivery', ...c, now: this.clock.now() },
+        {
+          type: 'RequestDelivery',
+          deliveryId: c.deliveryId,
+          endpointId: c.endpointId,
+          workspaceId: c.workspaceId,
+          eventId: c.eventId,
+          eventType: c.eventType,
+          test: c.test,
+          recovered: c.recovered,
+          notBefore: c.notBefore,
+          now: this.clock.now(),
+        },
         metadataOf(c.context),
       );
     } catch (error) {

@@ -12,6 +12,7 @@ export class RequestDeliveryCommand {
     readonly test: boolean,
     readonly recovered: boolean,
     readonly context: CommandContext,
+    readonly notBefore?: Date,
   ) {}
 }
 

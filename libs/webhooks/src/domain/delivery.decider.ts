@@ -14,6 +14,8 @@ export type DeliveryCommand =
       eventType: string;
       test: boolean;
       recovered: boolean;
+      /** Recovery spreads its deliveries out; otherwise the first attempt is due at once. */
+      notBefore?: Date;
       now: Date;
     }
   | {
@@ -36,8 +38,23 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
   decide(command, state) {
     if (command.type === 'RequestDelivery') {
       if (state.status !== 'absent') return []; // the saga may ask twice after a crash: already done
-      const { type: _t, now, ...d } = command;
-      return [{ type: 'DeliveryRequested', data: { ...d, requestedAt: now.toISOString(), nextAttemptAt: now.toISOString() } }];
+      const c = command;
+      return [
+        {
+          type: 'DeliveryRequested',
+          data: {
+            deliveryId: c.deliveryId,
+            endpointId: c.endpointId,
+            workspaceId: c.workspaceId,
+            eventId: c.eventId,
+            eventType: c.eventType,
+            requestedAt: c.now.toISOString(),
+            nextAttemptAt: (c.notBefore && c.notBefore > c.now ? c.notBefore : c.now).toISOString(),
+            test: c.test,
+            recovered: c.recovered,
+          },
+        },
+      ];
     }
     if (state.status === 'absent') throw deliveryNotFound();
     const ids = { deliveryId: state.deliveryId, endpointId: state.endpointId, workspaceId: state.workspaceId };

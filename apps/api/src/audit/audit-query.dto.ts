@@ -1,0 +1,60 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+
+export class AuditEventsQueryDto {
+  @ApiPropertyOptional({ description: 'Exclusive store position to start after (the previous page\'s nextCursor).', example: '0' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 'SecretRotated' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'endpoint-ep_01jf3k9v6x8q2m4n5p7r9s0t1u' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  streamId?: string;
+
+  @ApiPropertyOptional({ example: 'ws_1' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  workspaceId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional({ enum: ['json', 'ndjson'], description: 'ndjson streams every matching event (no paging), one JSON object per line.' })
+  @IsOptional()
+  @IsIn(['json', 'ndjson'])
+  format?: 'json' | 'ndjson';
+}
+
+export class AuditStreamQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Adds `state`: the aggregate folded from its events up to this instant.' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
