@@ -8,6 +8,7 @@ import { TokensModule } from '../../../libs/tokens/src/index.js';
 import { WebhooksModule } from '../../../libs/webhooks/src/index.js';
 import { AuditLog } from '../../../libs/audit/src/index.js';
 import { AuditController } from './audit/audit.controller.js';
+import { ProjectionsController } from './projections/projections.controller.js';
 import { AdminKeyVerifier } from './auth/admin-key.verifier.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BearerStrategy } from './auth/bearer.strategy.js';
@@ -20,6 +21,7 @@ import { AdminEventsController } from './webhooks/admin-events.controller.js';
 import { DeliveriesController } from './webhooks/deliveries.controller.js';
 import { EndpointsController } from './webhooks/endpoints.controller.js';
 import { EndpointRecoveryController } from './webhooks/endpoint-recovery.controller.js';
+import { AdminRecoveryController } from './webhooks/admin-recovery.controller.js';
 
 const controllers = [
   HealthController,
@@ -28,9 +30,11 @@ const controllers = [
   AdminTokensController,
   EndpointsController,
   EndpointRecoveryController,
+  AdminRecoveryController,
   DeliveriesController,
   AdminEventsController,
   AuditController,
+  ProjectionsController,
 ];
 const auth = [AdminKeyVerifier, BearerStrategy, { provide: APP_GUARD, useClass: AuthGuard }];
 const http = [{ provide: APP_FILTER, useClass: HttpExceptionFilter }];

@@ -1,37 +1,55 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
-import { APP_CONFIG, type AppConfig } from '../../config/src/index.js';
+import { APP_CONFIG, type AppConfig, KEYS, type ResolvedKeys } from '../../config/src/index.js';
 import { CLOCK, systemClock } from '../../kernel/src/index.js';
 import { EVENT_STORE, type EventStore, UpcasterRegistry } from '../../event-store/src/index.js';
 import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-store.js';
 import {
   CHECKPOINT_STORE,
   type CheckpointStore,
-  PROJECTIONS,
-  type Projection,
-  ProjectionRunner,
+  READ_MODEL_SET_FACTORY,
   READ_MODEL_SYNC,
   READ_STORE_HEALTH,
+  type ReadModelSetFactory,
+  ReadModels,
+  type ReadStoreHealth,
 } from '../../read-store/src/index.js';
 import { SqliteReadDatabase } from '../../read-store/src/embedded/sqlite-read-database.js';
 import { SqliteCheckpointStore } from '../../read-store/src/embedded/sqlite-checkpoint-store.js';
-import { TOKEN_READ_REPOSITORY, TokenProjection, type TokenReadRepository } from '../../tokens/src/index.js';
-import { SqliteTokenRepository } from '../../tokens/src/infrastructure/sqlite-token.repository.js';
-import {
-  DELIVERY_READ_REPOSITORY,
-  DeliveryProjection,
-  type DeliveryReadRepository,
-  DispatchSignal,
-  ENDPOINT_READ_REPOSITORY,
-  EndpointProjection,
-  type EndpointReadRepository,
-  SECRET_VAULT,
-} from '../../webhooks/src/index.js';
-import { SqliteDeliveryRepository } from '../../webhooks/src/infrastructure/sqlite-delivery.repository.js';
-import { SqliteEndpointRepository } from '../../webhooks/src/infrastructure/sqlite-endpoint.repository.js';
+import type { MongoConnection } from '../../read-store/src/mongoose/mongo-connection.js';
+import { DispatchSignal, SECRET_VAULT, type SecretVault } from '../../webhooks/src/index.js';
 import { SqliteSecretVault } from '../../webhooks/src/infrastructure/sqlite-secret-vault.js';
-import { KEYS, type ResolvedKeys } from '../../config/src/index.js';
+import { READ_MODEL_TOKENS } from './read-model-registry.js';
+import { SqliteReadModelSetFactory } from './sqlite-read-model-set.factory.js';
 import { UPCASTERS } from './upcasters.js';
+
+/** Everything opened here that must be closed at shutdown, closed last-opened first. */
+export class StorageResources {
+  private readonly closers: Array<{ name: string; close: () => void | Promise<void> }> = [];
+  private readonly logger = new Logger('Storage');
+
+  add(name: string, close: () => void | Promise<void>): void {
+    this.closers.push({ name, close });
+  }
+
+  async closeAll(): Promise<void> {
+    for (const { name, close } of this.closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        this.logger.warn(`closing ${name} failed: ${String(error)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Durable state outside the read models (they are disposable, rebuilt generation by generation):
+ * secret keys and saga checkpoints. Embedded: files in DATA_DIR. MongoDB: the database named in MONGO_URL.
+ */
+type DurableBackend = { kind: 'embedded'; dataDir: string } | { kind: 'mongo'; mongo: MongoConnection; url: string };
+
+const DURABLE_BACKEND = Symbol('DURABLE_BACKEND');
 
 const eventStoreProvider = {
   provide: EVENT_STORE,
@@ -46,52 +64,85 @@ const eventStoreProvider = {
   },
 };
 
-const readDatabaseProvider = {
-  provide: SqliteReadDatabase,
-  inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => new SqliteReadDatabase(join(config.dataDir, 'read-models.db')),
+const durableBackendProvider = {
+  provide: DURABLE_BACKEND,
+  inject: [APP_CONFIG, StorageResources],
+  useFactory: async (config: AppConfig, resources: StorageResources): Promise<DurableBackend> => {
+    if (config.mongoUrl) {
+      const { MongoConnection } = await import('../../read-store/src/mongoose/mongo-connection.js');
+      const mongo = await MongoConnection.open(config.mongoUrl);
+      resources.add('MongoDB', () => mongo.close());
+      if (mongo.locks.enabled) {
+        new Logger('Storage').log(`read models on FerretDB ${mongo.server.ferretdbVersion}: writes to one document are serialised with lock documents`);
+      }
+      return { kind: 'mongo', mongo, url: config.mongoUrl };
+    }
+    return { kind: 'embedded', dataDir: config.dataDir };
+  },
 };
 
-const repositoryProviders = [
-  { provide: READ_STORE_HEALTH, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => ({ ping: async () => db.ping() }) },
-  { provide: CHECKPOINT_STORE, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteCheckpointStore(db) },
-  { provide: TOKEN_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteTokenRepository(db) },
-  { provide: ENDPOINT_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteEndpointRepository(db) },
-  { provide: DELIVERY_READ_REPOSITORY, inject: [SqliteReadDatabase], useFactory: (db: SqliteReadDatabase) => new SqliteDeliveryRepository(db) },
-  {
-    provide: SECRET_VAULT,
-    inject: [APP_CONFIG, KEYS],
-    useFactory: (config: AppConfig, keys: ResolvedKeys) => new SqliteSecretVault(join(config.dataDir, 'keys.db'), keys.dataEncryptionKey),
-  },
+const readModelProviders = [
   { provide: DispatchSignal, useValue: new DispatchSignal() },
-];
-
-const projectionProviders = [
   {
-    provide: PROJECTIONS,
-    inject: [TOKEN_READ_REPOSITORY, ENDPOINT_READ_REPOSITORY, DELIVERY_READ_REPOSITORY, DispatchSignal],
-    useFactory: (tokens: TokenReadRepository, endpoints: EndpointReadRepository, deliveries: DeliveryReadRepository, signal: DispatchSignal): Projection[] => [
-      new TokenProjection(tokens),
-      new EndpointProjection(endpoints),
-      new DeliveryProjection(deliveries, (at) => signal.wake(at)),
-    ],
-  },
-  {
-    provide: ProjectionRunner,
-    inject: [EVENT_STORE, CHECKPOINT_STORE, PROJECTIONS],
-    useFactory: (store: EventStore, checkpoints: CheckpointStore, projections: Projection[]) => {
-      const logger = new Logger('Projections');
-      return new ProjectionRunner(store, checkpoints, projections, {
-        onError: (name, error) => logger.error(`projection ${name} failed, resubscribing: ${String(error)}`),
-      });
+    provide: READ_MODEL_SET_FACTORY,
+    inject: [DURABLE_BACKEND, DispatchSignal],
+    useFactory: async (backend: DurableBackend, signal: DispatchSignal): Promise<ReadModelSetFactory> => {
+      const onDue = (at: Date) => signal.wake(at);
+      if (backend.kind === 'mongo') {
+        const { MongoReadModelSetFactory } = await import('./mongo-read-model-set.factory.js');
+        return new MongoReadModelSetFactory(backend.url, backend.mongo, onDue);
+      }
+      return new SqliteReadModelSetFactory(backend.dataDir, onDue);
     },
   },
-  { provide: READ_MODEL_SYNC, useExisting: ProjectionRunner },
+  {
+    provide: ReadModels,
+    inject: [EVENT_STORE, READ_MODEL_SET_FACTORY],
+    useFactory: (store: EventStore, factory: ReadModelSetFactory) => {
+      const logger = new Logger('Projections');
+      return new ReadModels(store, factory, (name, error) => logger.error(`projection ${name} failed, resubscribing: ${String(error)}`));
+    },
+  },
+  { provide: READ_MODEL_SYNC, useExisting: ReadModels },
+  { provide: READ_STORE_HEALTH, inject: [ReadModels], useFactory: (rm: ReadModels): ReadStoreHealth => ({ ping: () => rm.ping() }) },
+  // Repository ports are proxies to the live generation, so a rebuild can switch under a running API.
+  ...Object.values(READ_MODEL_TOKENS).map((token) => ({ provide: token, inject: [ReadModels], useFactory: (rm: ReadModels) => rm.proxy(token) })),
+];
+
+const durableProviders = [
+  {
+    // Saga checkpoints: never reset by a rebuild, so the saga never reacts to a replay.
+    provide: CHECKPOINT_STORE,
+    inject: [DURABLE_BACKEND, StorageResources],
+    useFactory: async (backend: DurableBackend, resources: StorageResources): Promise<CheckpointStore> => {
+      if (backend.kind === 'mongo') {
+        const { MongooseCheckpointStore } = await import('../../read-store/src/mongoose/mongoose-checkpoint-store.js');
+        return MongooseCheckpointStore.open(backend.mongo);
+      }
+      const db = new SqliteReadDatabase(join(backend.dataDir, 'state.db'));
+      resources.add('SQLite state', () => db.close());
+      return new SqliteCheckpointStore(db);
+    },
+  },
+  {
+    provide: SECRET_VAULT,
+    inject: [DURABLE_BACKEND, KEYS, StorageResources],
+    useFactory: async (backend: DurableBackend, keys: ResolvedKeys, resources: StorageResources): Promise<SecretVault> => {
+      if (backend.kind === 'mongo') {
+        const { MongooseSecretVault } = await import('../../webhooks/src/infrastructure/mongoose-secret-vault.js');
+        return MongooseSecretVault.open(backend.mongo, keys.dataEncryptionKey);
+      }
+      const vault = new SqliteSecretVault(join(backend.dataDir, 'keys.db'), keys.dataEncryptionKey);
+      resources.add('SQLite key vault', () => vault.close());
+      return vault;
+    },
+  },
 ];
 
 /**
- * The one place where ports meet adapters: the event store (SQLite or EventStoreDB) and every
- * read-model repository, chosen from configuration. Capability modules only see the ports.
+ * The one place where ports meet adapters: the event store (SQLite, or EventStoreDB when
+ * EVENTSTORE_URL is set) and every read-side port (SQLite, or MongoDB through mongoose when
+ * MONGO_URL is set), chosen independently from configuration. Capability modules only see the ports.
  */
 @Global()
 @Module({})
@@ -99,32 +150,33 @@ export class StorageModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(): DynamicModule {
     const providers = [
       { provide: CLOCK, useValue: systemClock },
+      { provide: StorageResources, useValue: new StorageResources() },
       eventStoreProvider,
-      readDatabaseProvider,
-      ...repositoryProviders,
-      ...projectionProviders,
+      durableBackendProvider,
+      ...readModelProviders,
+      ...durableProviders,
     ];
     return {
       module: StorageModule,
       providers,
-      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+      exports: providers.map((p) => p.provide),
     };
   }
 
   constructor(
-    private readonly runner: ProjectionRunner,
+    private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly readDb: SqliteReadDatabase,
+    private readonly resources: StorageResources,
   ) {}
 
   /** Projections run in every process: each API instance keeps its read-your-writes guarantee. */
   async onModuleInit(): Promise<void> {
-    await this.runner.start();
+    await this.readModels.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
+    await this.readModels.stop();
     await this.store.close();
-    this.readDb.close();
+    await this.resources.closeAll();
   }
 }

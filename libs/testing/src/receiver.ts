@@ -35,6 +35,8 @@ export interface Reply {
   delayMs?: number;
   /** Never answer; the connection stays open until the client gives up or the receiver closes. */
   hang?: boolean;
+  /** Send the status line, the headers and the start of the body, then never finish it. */
+  stall?: boolean;
 }
 
 /**
@@ -95,7 +97,15 @@ export async function startReceiver(responder: Responder | Reply | number = 200)
           .map(([name, values]) => [name.toLowerCase(), values.join(', ')]),
       );
       const path = req.url ?? '/';
-      const request: ReceivedRequest = { method: req.method ?? '', path, headers, rawBody, text, json, receivedAt: Date.now() };
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path,
+        headers,
+        rawBody,
+        text,
+        json,
+        receivedAt: Date.now(),
+      };
       requests.push(request);
       const pathOnly = path.split('?')[0]!;
       const nth = (countByPath.get(pathOnly) ?? 0) + 1;
@@ -112,7 +122,9 @@ export async function startReceiver(responder: Responder | Reply | number = 200)
         if (res.destroyed || res.writableEnded) return;
         const status = reply.status ?? 200;
         res.writeHead(status, { 'content-type': 'text/plain', ...(reply.headers ?? {}) });
-        res.end(reply.body ?? (status < 300 ? 'ok' : 'error'));
+        const body = reply.body ?? (status < 300 ? 'ok' : 'error');
+        if (reply.stall) res.write(body);
+        else res.end(body);
       };
       if (reply.delayMs) {
         const timer = setTimeout(() => {
@@ -134,7 +146,8 @@ export async function startReceiver(responder: Responder | Reply | number = 200)
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const matching = (path?: string) => (path === undefined ? requests : requests.filter((r) => r.path.split('?')[0] === path));
+  const matching = (path?: string) =>
+    path === undefined ? requests : requests.filter((r) => r.path.split('?')[0] === path);
 
   return {
     origin,
@@ -145,11 +158,14 @@ export async function startReceiver(responder: Responder | Reply | number = 200)
       responders.set(path, toResponder(r));
     },
     async waitForRequests(count, options = {}) {
-      const found = await waitFor(() => (matching(options.path).length >= count ? matching(options.path) : undefined), {
-        timeoutMs: options.timeoutMs ?? 10_000,
-        message: () =>
-          `expected ${count} request(s) at ${options.path ?? 'the receiver'}, got ${matching(options.path).length}`,
-      });
+      const found = await waitFor(
+        () => (matching(options.path).length >= count ? matching(options.path) : undefined),
+        {
+          timeoutMs: options.timeoutMs ?? 10_000,
+          message: () =>
+            `expected ${count} request(s) at ${options.path ?? 'the receiver'}, got ${matching(options.path).length}`,
+        },
+      );
       return found.slice(0, count);
     },
     async close() {
@@ -182,8 +198,11 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const text = typeof options.message === 'function' ? options.message() : (options.message ?? 'condition not met');
-      throw new Error(`waitFor timed out after ${timeoutMs} ms: ${text}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+      const text =
+        typeof options.message === 'function' ? options.message() : (options.message ?? 'condition not met');
+      throw new Error(
+        `waitFor timed out after ${timeoutMs} ms: ${text}${lastError ? ` (last error: ${String(lastError)})` : ''}`,
+      );
     }
     await sleep(intervalMs);
   }
@@ -221,8 +240,13 @@ export class WebhookClient {
   }
 
   async createEndpoint(url: string, events: string[] = ['*'], description?: string): Promise<any> {
-    const res = await this.api('POST', '/endpoints', { url, events, ...(description === undefined ? {} : { description }) });
-    if (res.status !== 201) throw new Error(`endpoint not created: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await this.api('POST', '/endpoints', {
+      url,
+      events,
+      ...(description === undefined ? {} : { description }),
+    });
+    if (res.status !== 201)
+      throw new Error(`endpoint not created: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
@@ -233,7 +257,11 @@ export class WebhookClient {
     });
   }
 
-  async publish(type: string, data: unknown, idempotencyKey?: string): Promise<{ eventId: string; deliveryIds: string[] }> {
+  async publish(
+    type: string,
+    data: unknown,
+    idempotencyKey?: string,
+  ): Promise<{ eventId: string; deliveryIds: string[] }> {
     const res = await this.publishRaw(type, data, idempotencyKey);
     if (res.status !== 202) throw new Error(`event not published: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
@@ -284,7 +312,11 @@ export function isFinal(d: { status: string }): boolean {
   return d.status === 'succeeded' || d.status === 'failed' || d.status === 'cancelled';
 }
 
-export async function createToken(app: RunningTestApp, workspaceId: string, scopes?: string[]): Promise<string> {
+export async function createToken(
+  app: RunningTestApp,
+  workspaceId: string,
+  scopes?: string[],
+): Promise<string> {
   const res = await http(app.baseUrl, 'POST', `/admin/v1/workspaces/${workspaceId}/tokens`, {
     token: app.adminKey,
     body: { name: 'webhook e2e', userId: 'user_e2e', ...(scopes ? { scopes } : {}) },

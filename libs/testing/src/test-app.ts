@@ -19,7 +19,10 @@ export interface RunningTestApp extends CreatedApp {
  * Starts the whole service in-process on a random port over real HTTP, on a fresh DATA_DIR unless
  * one is given (pass the previous dataDir to simulate a restart).
  */
-export async function startTestApp(env: Record<string, string> = {}, dataDir?: string): Promise<RunningTestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<RunningTestApp> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'wm-e2e-'));
   const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',

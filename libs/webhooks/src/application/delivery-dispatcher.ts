@@ -37,6 +37,7 @@ export class DeliveryDispatcher {
   private readonly context: CommandContext = { actor: { type: 'system', id: 'delivery-dispatcher' } };
   private sender?: WebhookHttpSender;
   private running = false;
+  private paused = false;
   private ticking = false;
   private again = false;
   private timer?: NodeJS.Timeout;
@@ -77,6 +78,17 @@ export class DeliveryDispatcher {
   }
 
   /** Schedules a tick for `at` (never sooner than `minDelayMs`); the earliest pending wake-up wins. */
+  /** Stops claiming and waits for attempts in flight (a read-model switch must not strand their leases). */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.tick();
+  }
+
   private wakeAt(at: Date, minDelayMs = 0): void {
     if (!this.running) return;
     const target = Math.max(at.getTime(), Date.now() + minDelayMs);
@@ -93,7 +105,7 @@ export class DeliveryDispatcher {
 
   /** Claims as many due deliveries as there are free slots and starts their attempts. */
   tick(): void {
-    if (!this.running) return;
+    if (!this.running || this.paused) return;
     if (this.ticking) {
       this.again = true;
       return;

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
-import { CHECKPOINT_STORE, type CheckpointStore, SagaRunner } from '../../../read-store/src/index.js';
+import { CHECKPOINT_STORE, type CheckpointStore, ReadModels, SagaRunner } from '../../../read-store/src/index.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DELIVERY_SAGA_EVENT_TYPES, deliverySaga } from './delivery.saga.js';
 
@@ -18,6 +18,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
     private readonly commands: CommandBus,
     private readonly dispatcher: DeliveryDispatcher,
+    @Optional() private readonly readModels?: ReadModels,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,6 +32,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     );
     await this.saga.start();
     this.dispatcher.start();
+    // A read-model rebuild switches generations only while no attempt holds a lease.
+    this.readModels?.registerPauseHook({ pause: () => this.dispatcher.pause(), resume: () => this.dispatcher.resume() });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -17,6 +17,8 @@ interface Row {
 
 export class SqliteDeliveryRepository implements DeliveryReadRepository {
   private readonly stmts;
+  /** Write-behind buffer used only while a rebuild replays into a fresh, private generation. */
+  private batch: Map<string, StoredDelivery> | null = null;
 
   constructor(private readonly readDb: SqliteReadDatabase) {
     readDb.db.exec(`
@@ -54,12 +56,33 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     };
   }
 
+  /** Bulk replay: keep folded rows in memory and write each once per batch (see flushBatch). */
+  beginBatch(): void {
+    this.batch = new Map();
+  }
+
+  flushBatch(): void {
+    const batch = this.batch;
+    this.batch = null;
+    if (batch) for (const { view, revision } of batch.values()) this.write(view, revision);
+  }
+
   async get(deliveryId: string): Promise<StoredDelivery | null> {
+    const buffered = this.batch?.get(deliveryId);
+    if (buffered) return buffered;
     const row = this.stmts.get.get(deliveryId);
     return row ? { view: JSON.parse(row.view) as DeliveryView, revision: row.revision } : null;
   }
 
   async save(view: DeliveryView, revision: number): Promise<void> {
+    if (this.batch) {
+      this.batch.set(view.deliveryId, { view, revision });
+      return;
+    }
+    this.write(view, revision);
+  }
+
+  private write(view: DeliveryView, revision: number): void {
     this.stmts.upsert.run({
       id: view.deliveryId,
       endpointId: view.endpointId,
