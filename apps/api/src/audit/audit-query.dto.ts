@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsTimestamp } from '../http/is-timestamp.decorator.js';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditEventsQueryDto {
   @ApiPropertyOptional({ description: 'Exclusive store position to start after (the previous page\'s nextCursor).', example: '0' })
@@ -38,12 +39,12 @@ export class AuditEventsQueryDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'ndjson'], description: 'ndjson streams every matching event (no paging), one JSON object per line.' })
@@ -55,6 +56,6 @@ export class AuditEventsQueryDto {
 export class AuditStreamQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Adds `state`: the aggregate folded from its events up to this instant.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   asOf?: string;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsTimestamp } from '../../http/is-timestamp.decorator.js';
+import { ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TOKEN_SCOPES, type TokenScope } from '../../../../../libs/tokens/src/index.js';
 
 export class CreateTokenDto {
@@ -23,7 +24,7 @@ export class CreateTokenDto {
 
   @ApiPropertyOptional({ format: 'date-time', example: '2027-01-01T00:00:00.000Z', description: 'Must be in the future.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   expiresAt?: string;
 }
 

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsISO8601, IsOptional } from 'class-validator';
+import { IsTimestamp } from '../../http/is-timestamp.decorator.js';
+import { IsBoolean, IsOptional } from 'class-validator';
 
 export class RecoverDto {
   @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00.000Z', description: 'Start of the window (inclusive), by event time.' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   since!: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'End of the window (inclusive); default now.' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   until?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Only count; send nothing.' })
