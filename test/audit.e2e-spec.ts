@@ -3,16 +3,29 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
-import { isFinal, sleep, startReceiver, waitFor, WebhookClient, type Receiver } from '../libs/testing/src/receiver.js';
+import {
+  isFinal,
+  sleep,
+  startReceiver,
+  waitFor,
+  WebhookClient,
+  type Receiver,
+} from '../libs/testing/src/receiver.js';
 import { http, type RunningTestApp, startTestApp } from '../libs/testing/src/test-app.js';
 
-const FAST = { WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_FACTOR: '2', WEBHOOK_DISPATCH_POLL_MS: '50', WEBHOOK_TIMEOUT_MS: '1000' };
+const FAST = {
+  WEBHOOK_RETRY_BASE_MS: '100',
+  WEBHOOK_RETRY_FACTOR: '2',
+  WEBHOOK_DISPATCH_POLL_MS: '50',
+  WEBHOOK_TIMEOUT_MS: '1000',
+};
 
 describe('audit and replay (e2e)', () => {
   let app: RunningTestApp;
   let receiver: Receiver;
   let ws: WebhookClient;
-  const admin = (method: string, path: string, body?: unknown) => http(app.baseUrl, method, path, { token: app.adminKey, body });
+  const admin = (method: string, path: string, body?: unknown) =>
+    http(app.baseUrl, method, path, { token: app.adminKey, body });
 
   beforeAll(async () => {
     app = await startTestApp(FAST);
@@ -67,9 +80,14 @@ describe('audit and replay (e2e)', () => {
   });
 
   it('exports NDJSON with one redacted event per line', async () => {
-    const res = await fetch(`${app.baseUrl}/admin/v1/audit/events?format=ndjson`, { headers: { authorization: `Bearer ${app.adminKey}` } });
+    const res = await fetch(`${app.baseUrl}/admin/v1/audit/events?format=ndjson`, {
+      headers: { authorization: `Bearer ${app.adminKey}` },
+    });
     expect(res.headers.get('content-type')).toContain('application/x-ndjson');
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(2);
     expect(JSON.stringify(lines)).not.toMatch(/whsec_|"hash":"[0-9a-f]{64}"/);
   });
@@ -81,14 +99,28 @@ describe('audit and replay (e2e)', () => {
     await sleep(20);
     await ws.api('PATCH', `/endpoints/${ep.id}`, { description: 'after' });
     await ws.api('POST', `/endpoints/${ep.id}/rotate-secret`, { previousSecretExpiresInMs: 60_000 });
-    const before = await admin('GET', `/admin/v1/audit/streams/endpoint-${ep.id}?asOf=${encodeURIComponent(between)}`);
-    const now = await admin('GET', `/admin/v1/audit/streams/endpoint-${ep.id}?asOf=${encodeURIComponent(new Date().toISOString())}`);
+    const before = await admin(
+      'GET',
+      `/admin/v1/audit/streams/endpoint-${ep.id}?asOf=${encodeURIComponent(between)}`,
+    );
+    const now = await admin(
+      'GET',
+      `/admin/v1/audit/streams/endpoint-${ep.id}?asOf=${encodeURIComponent(new Date().toISOString())}`,
+    );
     expect(before.status).toBe(200);
-    expect(before.body.state).toMatchObject({ status: 'enabled', description: 'before', secrets: '[redacted]' });
+    expect(before.body.state).toMatchObject({
+      status: 'enabled',
+      description: 'before',
+      secrets: '[redacted]',
+    });
     expect(before.body.revisionAsOf).toBe(0);
     expect(now.body.state).toMatchObject({ description: 'after' });
     expect(now.body.revisionAsOf).toBe(2);
-    expect(now.body.events.map((e: any) => e.type)).toEqual(['EndpointRegistered', 'EndpointUpdated', 'SecretRotated']);
+    expect(now.body.events.map((e: any) => e.type)).toEqual([
+      'EndpointRegistered',
+      'EndpointUpdated',
+      'SecretRotated',
+    ]);
     expect((await admin('GET', '/admin/v1/audit/streams/endpoint-ep_nope')).status).toBe(404);
   });
 
@@ -97,7 +129,9 @@ describe('audit and replay (e2e)', () => {
     const { deliveryIds } = await ws.publish('payment.succeeded', { n: 1 });
     await ws.waitForDelivery(deliveryIds[0]!, isFinal);
     const snapshot = async () => ({
-      tokens: (await http(app.baseUrl, 'GET', '/api/v1/tokens?includeRevoked=true&limit=200', { token: ws.token })).body,
+      tokens: (
+        await http(app.baseUrl, 'GET', '/api/v1/tokens?includeRevoked=true&limit=200', { token: ws.token })
+      ).body,
       endpoints: (await ws.api('GET', '/endpoints?limit=200')).body,
       deliveries: await ws.allDeliveries(ep.id),
       delivery: await ws.delivery(deliveryIds[0]!),
@@ -133,12 +167,16 @@ describe('audit and replay (e2e)', () => {
     expect(stream.body.events.map((e: any) => e.type)).toEqual(['EndpointRegistered', 'EndpointDeleted']);
     // … but no copy of the secret is readable anywhere under DATA_DIR any more.
     const events = new Database(join(app.dataDir, 'events.db'), { readonly: true });
-    const row = events.prepare(`SELECT data FROM events WHERE stream_id = ? AND type = 'EndpointRegistered'`).get(`endpoint-${ep.id}`) as { data: string };
+    const row = events
+      .prepare(`SELECT data FROM events WHERE stream_id = ? AND type = 'EndpointRegistered'`)
+      .get(`endpoint-${ep.id}`) as { data: string };
     events.close();
     const stored = JSON.parse(row.data).secret as string;
     expect(stored).not.toContain(secret);
     const keys = new Database(join(app.dataDir, 'keys.db'), { readonly: true });
-    const key = keys.prepare('SELECT wrapped_key, destroyed_at FROM endpoint_keys WHERE endpoint_id = ?').get(ep.id) as any;
+    const key = keys
+      .prepare('SELECT wrapped_key, destroyed_at FROM endpoint_keys WHERE endpoint_id = ?')
+      .get(ep.id) as any;
     keys.close();
     expect(key.wrapped_key).toBeNull();
     expect(key.destroyed_at).toEqual(expect.any(String));
@@ -157,7 +195,10 @@ describe('audit and replay (e2e)', () => {
       const delivered = await ws.publish('order.created', { n: 0 });
       await ws.waitForDelivery(delivered.deliveryIds[0]!, isFinal);
       expect((await ws.api('PATCH', `/endpoints/${ep.id}`, { status: 'disabled' })).status).toBe(200);
-      const missed = [await ws.publish('order.created', { n: 1 }), await ws.publish('order.created', { n: 2 })];
+      const missed = [
+        await ws.publish('order.created', { n: 1 }),
+        await ws.publish('order.created', { n: 2 }),
+      ];
       expect(missed.every((m) => m.deliveryIds.length === 0)).toBe(true);
       await ws.publish('payment.succeeded', { unsubscribed: true });
       expect((await ws.api('PATCH', `/endpoints/${ep.id}`, { status: 'enabled' })).status).toBe(200);
@@ -171,15 +212,26 @@ describe('audit and replay (e2e)', () => {
       const rec = await ws.api('POST', `/endpoints/${ep.id}/recover`, { since });
       expect(rec.body.count).toBe(2);
       const got = await rx.waitForRequests(3, { path: '/recover' });
-      const ids = got.slice(1).map((r) => r.json.id).sort();
+      const ids = got
+        .slice(1)
+        .map((r) => r.json.id)
+        .sort();
       expect(ids).toEqual(missed.map((m) => m.eventId).sort());
       const secret = (await ws.api('GET', `/endpoints/${ep.id}/secret`)).body.secret;
-      for (const r of got) expect(() => new Webhook(secret).verify(r.rawBody.toString('utf8'), r.headers)).not.toThrow();
+      for (const r of got)
+        expect(() => new Webhook(secret).verify(r.rawBody.toString('utf8'), r.headers)).not.toThrow();
       const log = await ws.allDeliveries(ep.id);
-      expect(log.filter((d: any) => d.recovered).map((d: any) => d.id).sort()).toEqual([...rec.body.deliveryIds].sort());
+      expect(
+        log
+          .filter((d: any) => d.recovered)
+          .map((d: any) => d.id)
+          .sort(),
+      ).toEqual([...rec.body.deliveryIds].sort());
       // Nothing left to recover once everything arrived.
       await waitFor(async () => (await ws.allDeliveries(ep.id)).every(isFinal));
-      expect((await ws.api('POST', `/endpoints/${ep.id}/recover`, { since, dryRun: true })).body.count).toBe(0);
+      expect((await ws.api('POST', `/endpoints/${ep.id}/recover`, { since, dryRun: true })).body.count).toBe(
+        0,
+      );
     } finally {
       await rx.close();
     }

@@ -49,7 +49,14 @@ export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppConfigModule.forRoot(options.env), StorageModule.forRoot(), CqrsModule.forRoot(), PassportModule, TokensModule, WebhooksModule],
+      imports: [
+        AppConfigModule.forRoot(options.env),
+        StorageModule.forRoot(),
+        CqrsModule.forRoot(),
+        PassportModule,
+        TokensModule,
+        WebhooksModule,
+      ],
       controllers,
       providers: [...auth, ...http, AuditLog],
     };

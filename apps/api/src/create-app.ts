@@ -19,7 +19,9 @@ export interface CreatedApp {
 }
 
 /** Builds the whole service (HTTP API and, by config, the worker roles) without listening yet. */
-export async function createApp(options: AppModuleOptions & { logDestination?: NodeJS.WritableStream } = {}): Promise<CreatedApp> {
+export async function createApp(
+  options: AppModuleOptions & { logDestination?: NodeJS.WritableStream } = {},
+): Promise<CreatedApp> {
   const level = options.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? (options.env ? 'warn' : 'info');
   const logger = createRootLogger(level, options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {

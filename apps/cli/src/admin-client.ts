@@ -9,18 +9,28 @@ export class AdminClient {
   ) {}
 
   static fromEnvironment(opts: { url?: string; key?: string }): AdminClient {
-    const baseUrl = (opts.url ?? process.env.WHATSMINE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+    const baseUrl = (
+      opts.url ??
+      process.env.WHATSMINE_URL ??
+      `http://127.0.0.1:${process.env.PORT ?? 3000}`
+    ).replace(/\/$/, '');
     let key = opts.key ?? process.env.ADMIN_API_KEY;
     const file = join(process.env.DATA_DIR ?? './data', 'admin-api-key');
     if (!key && existsSync(file)) key = readFileSync(file, 'utf8').trim();
-    if (!key) throw new Error(`No admin key: set ADMIN_API_KEY, pass --key, or run next to a DATA_DIR holding admin-api-key (${file}).`);
+    if (!key)
+      throw new Error(
+        `No admin key: set ADMIN_API_KEY, pass --key, or run next to a DATA_DIR holding admin-api-key (${file}).`,
+      );
     return new AdminClient(baseUrl, key);
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const res = await fetch(this.baseUrl + path, {
       method,
-      headers: { authorization: `Bearer ${this.adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${this.adminKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();

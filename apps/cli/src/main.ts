@@ -7,7 +7,13 @@ import { renderProgress } from './progress-bar.js';
 interface ProjectionsAnswer {
   head: number;
   projections: { name: string; checkpoint: number; lag: number; state: string }[];
-  rebuild: { status: string; processed: number; total: number; eventsPerSecond: number; error?: string } | null;
+  rebuild: {
+    status: string;
+    processed: number;
+    total: number;
+    eventsPerSecond: number;
+    error?: string;
+  } | null;
 }
 
 const program = new Command()
@@ -52,13 +58,23 @@ program
       return;
     }
     q.set('limit', String(o.limit));
-    const page = await client().request<{ data: { position: number; recordedAt: string; type: string; streamId: string; metadata: { actor?: { type: string; id?: string } } }[]; nextCursor: string | null }>(
-      'GET',
-      `/admin/v1/audit/events?${q}`,
-    );
+    const page = await client().request<{
+      data: {
+        position: number;
+        recordedAt: string;
+        type: string;
+        streamId: string;
+        metadata: { actor?: { type: string; id?: string } };
+      }[];
+      nextCursor: string | null;
+    }>('GET', `/admin/v1/audit/events?${q}`);
     for (const e of page.data) {
-      const actor = e.metadata.actor ? `${e.metadata.actor.type}${e.metadata.actor.id ? ':' + e.metadata.actor.id : ''}` : '-';
-      console.log(`${String(e.position).padStart(8)}  ${e.recordedAt}  ${e.type.padEnd(24)} ${e.streamId.padEnd(44)} ${actor}`);
+      const actor = e.metadata.actor
+        ? `${e.metadata.actor.type}${e.metadata.actor.id ? ':' + e.metadata.actor.id : ''}`
+        : '-';
+      console.log(
+        `${String(e.position).padStart(8)}  ${e.recordedAt}  ${e.type.padEnd(24)} ${e.streamId.padEnd(44)} ${actor}`,
+      );
     }
     if (page.nextCursor) console.log(`… more: --after ${page.nextCursor}`);
   });
@@ -85,20 +101,26 @@ program
 
 program
   .command('recover')
-  .description("re-send what an endpoint missed since a time (and is subscribed to now)")
+  .description('re-send what an endpoint missed since a time (and is subscribed to now)')
   .requiredOption('--workspace <workspaceId>')
   .requiredOption('--endpoint <endpointId>')
   .requiredOption('--since <iso>')
   .option('--until <iso>')
   .option('--dry-run', 'only count')
-  .action(async (o: { workspace: string; endpoint: string; since: string; until?: string; dryRun?: boolean }) => {
-    const r = await client().request<{ count: number; deliveryIds: string[] }>(
-      'POST',
-      `/admin/v1/workspaces/${encodeURIComponent(o.workspace)}/endpoints/${encodeURIComponent(o.endpoint)}/recover`,
-      { since: o.since, until: o.until, dryRun: o.dryRun ?? false },
-    );
-    console.log(o.dryRun ? `${r.count} events would be re-sent` : `${r.count} deliveries created: ${r.deliveryIds.join(', ')}`);
-  });
+  .action(
+    async (o: { workspace: string; endpoint: string; since: string; until?: string; dryRun?: boolean }) => {
+      const r = await client().request<{ count: number; deliveryIds: string[] }>(
+        'POST',
+        `/admin/v1/workspaces/${encodeURIComponent(o.workspace)}/endpoints/${encodeURIComponent(o.endpoint)}/recover`,
+        { since: o.since, until: o.until, dryRun: o.dryRun ?? false },
+      );
+      console.log(
+        o.dryRun
+          ? `${r.count} events would be re-sent`
+          : `${r.count} deliveries created: ${r.deliveryIds.join(', ')}`,
+      );
+    },
+  );
 
 program
   .command('stats')
@@ -106,8 +128,12 @@ program
   .action(async () => {
     const s = await client().request<ProjectionsAnswer>('GET', '/admin/v1/projections');
     console.log(`event store head: ${s.head}`);
-    for (const p of s.projections) console.log(`  ${p.name.padEnd(14)} checkpoint ${String(p.checkpoint).padStart(8)}  lag ${String(p.lag).padStart(6)}  ${p.state}`);
-    if (s.rebuild) console.log(`last rebuild: ${s.rebuild.status}, ${s.rebuild.processed}/${s.rebuild.total} events`);
+    for (const p of s.projections)
+      console.log(
+        `  ${p.name.padEnd(14)} checkpoint ${String(p.checkpoint).padStart(8)}  lag ${String(p.lag).padStart(6)}  ${p.state}`,
+      );
+    if (s.rebuild)
+      console.log(`last rebuild: ${s.rebuild.status}, ${s.rebuild.processed}/${s.rebuild.total} events`);
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -8,15 +8,30 @@ import { WorkerModule } from './worker.module.js';
 async function main(): Promise<void> {
   process.env.ROLES = 'worker';
   const logger = createRootLogger(process.env.LOG_LEVEL ?? 'info');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), { logger: new PinoNestLogger(logger), abortOnError: false });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   await app.init();
   const config = app.get<AppConfig>(APP_CONFIG);
-  logger.info({ dataDir: config.dataDir, eventStore: config.eventstoreUrl ? 'eventstoredb' : 'sqlite', readStore: config.mongoUrl ? 'mongodb' : 'sqlite' }, 'worker started');
+  logger.info(
+    {
+      dataDir: config.dataDir,
+      eventStore: config.eventstoreUrl ? 'eventstoredb' : 'sqlite',
+      readStore: config.mongoUrl ? 'mongodb' : 'sqlite',
+    },
+    'worker started',
+  );
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const message =
+    error instanceof ConfigError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
   process.stderr.write(`Failed to start: ${message}\n`);
   process.exit(1);
 });

@@ -46,7 +46,9 @@ export class AuditLog {
 
   async page(after: number, limit: number, filter: AuditFilter): Promise<AuditPage> {
     if (filter.streamId) {
-      const events = (await this.store.readStream(filter.streamId)).filter((e) => e.position > after && matches(e, filter));
+      const events = (await this.store.readStream(filter.streamId)).filter(
+        (e) => e.position > after && matches(e, filter),
+      );
       const data = events.slice(0, limit).map(toAuditEntry);
       return { data, nextCursor: events.length > limit ? String(data[data.length - 1]!.position) : null };
     }
@@ -81,7 +83,10 @@ export class AuditLog {
     }
   }
 
-  async streamHistory(streamId: string, asOf?: Date): Promise<{ streamId: string; events: AuditEntry[]; state?: unknown; revisionAsOf?: number }> {
+  async streamHistory(
+    streamId: string,
+    asOf?: Date,
+  ): Promise<{ streamId: string; events: AuditEntry[]; state?: unknown; revisionAsOf?: number }> {
     const events = await this.store.readStream(streamId);
     if (events.length === 0) throw new DomainError('not_found', 'Stream not found.', 'stream_not_found');
     const result: { streamId: string; events: AuditEntry[]; state?: unknown; revisionAsOf?: number } = {
@@ -91,9 +96,12 @@ export class AuditLog {
     if (asOf) {
       const fold = foldFor(streamId);
       if (!fold) {
-        throw new DomainError('invalid', `Streams of this category have no aggregate state; asOf applies to token-, endpoint- and delivery- streams.`, 'no_fold', [
-          { field: 'asOf', message: 'not supported for this stream' },
-        ]);
+        throw new DomainError(
+          'invalid',
+          `Streams of this category have no aggregate state; asOf applies to token-, endpoint- and delivery- streams.`,
+          'no_fold',
+          [{ field: 'asOf', message: 'not supported for this stream' }],
+        );
       }
       const { state, revision } = await loadState(this.store, streamId, fold, asOf);
       result.state = redact(state);

@@ -1,5 +1,13 @@
 /** Field names whose values never leave the service through the audit API, at any depth. */
-const SECRET_FIELDS = new Set(['hash', 'secret', 'secrets', 'token', 'previousSecret', 'wrappedKey', 'authorization']);
+const SECRET_FIELDS = new Set([
+  'hash',
+  'secret',
+  'secrets',
+  'token',
+  'previousSecret',
+  'wrappedKey',
+  'authorization',
+]);
 
 export const REDACTED = '[redacted]';
 

@@ -23,7 +23,11 @@ export class AppConfigModule {
         }),
       ],
       providers: [
-        { provide: APP_CONFIG, inject: [ConfigService], useFactory: (cs: ConfigService) => cs.get<AppConfig>('app') },
+        {
+          provide: APP_CONFIG,
+          inject: [ConfigService],
+          useFactory: (cs: ConfigService) => cs.get<AppConfig>('app'),
+        },
         { provide: KEYS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => resolveKeys(config) },
       ],
       exports: [APP_CONFIG, KEYS],

@@ -46,7 +46,8 @@ function int(env: Env, name: string, def: number, min: number, max = Number.MAX_
   if (raw === undefined || raw.trim() === '') return def;
   if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
   const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max)
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 
@@ -54,7 +55,8 @@ function num(env: Env, name: string, def: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return def;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new ConfigError(name, `must be a number ≥ ${min}, got "${raw}"`);
+  if (!Number.isFinite(value) || value < min)
+    throw new ConfigError(name, `must be a number ≥ ${min}, got "${raw}"`);
   return value;
 }
 
@@ -70,13 +72,15 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const scheme = raw.split(':')[0];
-  if (!schemes.includes(scheme ?? '')) throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+  if (!schemes.includes(scheme ?? ''))
+    throw new ConfigError(name, `must start with ${schemes.map((s) => `${s}://`).join(' or ')}`);
   return raw;
 }
 
 export function decodeEncryptionKey(raw: string, variable = 'DATA_ENCRYPTION_KEY'): Buffer {
   const key = Buffer.from(raw.trim(), 'base64');
-  if (key.length !== 32) throw new ConfigError(variable, `must be 32 bytes encoded in base64 (got ${key.length} bytes)`);
+  if (key.length !== 32)
+    throw new ConfigError(variable, `must be 32 bytes encoded in base64 (got ${key.length} bytes)`);
   return key;
 }
 
@@ -89,15 +93,25 @@ export function parseAppConfig(env: Env): AppConfig {
   if (adminApiKey !== undefined && adminApiKey.length < 24) {
     throw new ConfigError('ADMIN_API_KEY', 'must be at least 24 characters long');
   }
-  const dataEncryptionKey = env.DATA_ENCRYPTION_KEY?.trim() ? decodeEncryptionKey(env.DATA_ENCRYPTION_KEY) : undefined;
+  const dataEncryptionKey = env.DATA_ENCRYPTION_KEY?.trim()
+    ? decodeEncryptionKey(env.DATA_ENCRYPTION_KEY)
+    : undefined;
   if (nodeEnv === 'production') {
-    if (!adminApiKey) throw new ConfigError('ADMIN_API_KEY', 'is required when NODE_ENV=production (nothing is generated in production)');
+    if (!adminApiKey)
+      throw new ConfigError(
+        'ADMIN_API_KEY',
+        'is required when NODE_ENV=production (nothing is generated in production)',
+      );
     if (!dataEncryptionKey) {
-      throw new ConfigError('DATA_ENCRYPTION_KEY', 'is required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+      throw new ConfigError(
+        'DATA_ENCRYPTION_KEY',
+        'is required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)',
+      );
     }
   }
   const rolesRaw = (env.ROLES ?? 'api,worker').split(',').map((r) => r.trim());
-  for (const r of rolesRaw) if (r !== 'api' && r !== 'worker') throw new ConfigError('ROLES', `accepts api and worker, got "${r}"`);
+  for (const r of rolesRaw)
+    if (r !== 'api' && r !== 'worker') throw new ConfigError('ROLES', `accepts api and worker, got "${r}"`);
   const retryBaseMs = int(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 0);
   const retryMaxDelayMs = int(env, 'WEBHOOK_RETRY_MAX_DELAY_MS', 36_000_000, 0);
   return {

@@ -28,9 +28,14 @@ export function resolveKeys(config: AppConfig): ResolvedKeys {
     return readFileSync(path, 'utf8').trim();
   };
   const adminKeyFile = config.adminApiKey ? undefined : join(config.dataDir, 'admin-api-key');
-  const adminApiKey = config.adminApiKey ?? readOrCreate('admin-api-key', () => `wmadmin_${randomBytes(32).toString('base64url')}`);
+  const adminApiKey =
+    config.adminApiKey ??
+    readOrCreate('admin-api-key', () => `wmadmin_${randomBytes(32).toString('base64url')}`);
   const dataEncryptionKey =
     config.dataEncryptionKey ??
-    decodeEncryptionKey(readOrCreate('data-encryption-key', () => randomBytes(32).toString('base64')), `${config.dataDir}/data-encryption-key`);
+    decodeEncryptionKey(
+      readOrCreate('data-encryption-key', () => randomBytes(32).toString('base64')),
+      `${config.dataDir}/data-encryption-key`,
+    );
   return { adminApiKey, dataEncryptionKey, generated, adminKeyFile };
 }

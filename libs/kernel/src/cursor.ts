@@ -23,15 +23,23 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | undefined 
   if (raw === undefined || raw === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string'
+    ) {
       return { t: parsed[0], id: parsed[1] };
     }
   } catch {
     // fall through
   }
-  throw new DomainError('invalid', 'The cursor is not valid; use the nextCursor of a previous page.', 'invalid_cursor', [
-    { field: 'cursor', message: 'not a cursor issued by this API' },
-  ]);
+  throw new DomainError(
+    'invalid',
+    'The cursor is not valid; use the nextCursor of a previous page.',
+    'invalid_cursor',
+    [{ field: 'cursor', message: 'not a cursor issued by this API' }],
+  );
 }
 
 /** Builds a page from `limit + 1` rows fetched newest first. */

@@ -8,7 +8,10 @@ export interface Decider<State, Command, Event> {
   decide: (command: Command, state: State) => Event[];
 }
 
-export function fold<State, Event>(decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>, events: Iterable<Event>): State {
+export function fold<State, Event>(
+  decider: Pick<Decider<State, unknown, Event>, 'initialState' | 'evolve'>,
+  events: Iterable<Event>,
+): State {
   let state = decider.initialState();
   for (const event of events) state = decider.evolve(state, event);
   return state;

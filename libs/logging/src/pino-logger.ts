@@ -25,12 +25,22 @@ export function createRootLogger(level: string, destination?: NodeJS.WritableStr
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly root: Logger) {}
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace',
+    message: unknown,
+    rest: unknown[],
+  ): void {
     const context = typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const text =
+      message instanceof Error
+        ? message.message
+        : typeof message === 'string'
+          ? message
+          : JSON.stringify(message);
     const fields: Record<string, unknown> = {};
     if (context) fields.context = context;
-    if (level === 'error' && typeof rest[0] === 'string' && rest.length > 1) fields.stack = scrubSecrets(rest[0]);
+    if (level === 'error' && typeof rest[0] === 'string' && rest.length > 1)
+      fields.stack = scrubSecrets(rest[0]);
     this.root[level](fields, scrubSecrets(text));
   }
 

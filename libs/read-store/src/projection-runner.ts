@@ -33,14 +33,23 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly checkpoints: CheckpointStore,
     private readonly projections: Projection[],
-    private readonly options: { persistEveryMs?: number; onError?: (name: string, error: unknown) => void } = {},
+    private readonly options: {
+      persistEveryMs?: number;
+      onError?: (name: string, error: unknown) => void;
+    } = {},
   ) {}
 
   async start(): Promise<void> {
     this.stopped = false;
     for (const projection of this.projections) {
       const position = await this.checkpoints.get(projection.name);
-      const run: Running = { projection, position, persisted: position, state: 'starting', lastPersistAt: Date.now() };
+      const run: Running = {
+        projection,
+        position,
+        persisted: position,
+        state: 'starting',
+        lastPersistAt: Date.now(),
+      };
       this.running.set(projection.name, run);
       this.subscribe(run);
     }

@@ -71,8 +71,16 @@ export class ReadModels implements ReadModelSync {
     return this.runner.waitFor(position, timeoutMs);
   }
 
-  async status(): Promise<{ generation: number; projections: ProjectionStatus[]; rebuild: RebuildProgress | null }> {
-    return { generation: this.current.generation, projections: await this.runner.status(), rebuild: this.progress };
+  async status(): Promise<{
+    generation: number;
+    projections: ProjectionStatus[];
+    rebuild: RebuildProgress | null;
+  }> {
+    return {
+      generation: this.current.generation,
+      projections: await this.runner.status(),
+      rebuild: this.progress,
+    };
   }
 
   /** Things that must not run while generations switch (the dispatcher holds leases in the old one). */
@@ -155,7 +163,12 @@ export class ReadModels implements ReadModelSync {
   }
 
   /** Applies every event after `after` to every projection of `set`, in batches; memory stays flat. */
-  private async replay(set: ReadModelSet, after: number, progress: RebuildProgress, started: number): Promise<number> {
+  private async replay(
+    set: ReadModelSet,
+    after: number,
+    progress: RebuildProgress,
+    started: number,
+  ): Promise<number> {
     let position = after;
     for (;;) {
       const batch = await this.store.readAll({ after: position, limit: REPLAY_BATCH });
@@ -173,12 +186,16 @@ export class ReadModels implements ReadModelSync {
       position = batch[batch.length - 1]!.position;
       progress.processed += batch.length;
       progress.total = Math.max(progress.total, progress.processed);
-      progress.eventsPerSecond = Math.round(progress.processed / Math.max(0.001, (Date.now() - started) / 1000));
+      progress.eventsPerSecond = Math.round(
+        progress.processed / Math.max(0.001, (Date.now() - started) / 1000),
+      );
       if (batch.length < REPLAY_BATCH) return position;
     }
   }
 
   private newRunner(set: ReadModelSet): ProjectionRunner {
-    return new ProjectionRunner(this.store, set.checkpoints, set.projections, { onError: this.onProjectionError });
+    return new ProjectionRunner(this.store, set.checkpoints, set.projections, {
+      onError: this.onProjectionError,
+    });
   }
 }

@@ -24,5 +24,9 @@ export interface ReadModelRepositories {
 
 /** The projections of one generation, bound to that generation's repositories. */
 export function buildProjections(r: ReadModelRepositories, onDue: (at: Date) => void): Projection[] {
-  return [new TokenProjection(r.tokens), new EndpointProjection(r.endpoints), new DeliveryProjection(r.deliveries, onDue)];
+  return [
+    new TokenProjection(r.tokens),
+    new EndpointProjection(r.endpoints),
+    new DeliveryProjection(r.deliveries, onDue),
+  ];
 }

@@ -1,4 +1,12 @@
-import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, type AppConfig, KEYS, type ResolvedKeys } from '../../config/src/index.js';
 import { CLOCK, systemClock } from '../../kernel/src/index.js';
@@ -47,7 +55,8 @@ export class StorageResources {
  * Durable state outside the read models (they are disposable, rebuilt generation by generation):
  * secret keys and saga checkpoints. Embedded: files in DATA_DIR. MongoDB: the database named in MONGO_URL.
  */
-type DurableBackend = { kind: 'embedded'; dataDir: string } | { kind: 'mongo'; mongo: MongoConnection; url: string };
+type DurableBackend =
+  { kind: 'embedded'; dataDir: string } | { kind: 'mongo'; mongo: MongoConnection; url: string };
 
 const DURABLE_BACKEND = Symbol('DURABLE_BACKEND');
 
@@ -73,7 +82,9 @@ const durableBackendProvider = {
       const mongo = await MongoConnection.open(config.mongoUrl);
       resources.add('MongoDB', () => mongo.close());
       if (mongo.locks.enabled) {
-        new Logger('Storage').log(`read models on FerretDB ${mongo.server.ferretdbVersion}: writes to one document are serialised with lock documents`);
+        new Logger('Storage').log(
+          `read models on FerretDB ${mongo.server.ferretdbVersion}: writes to one document are serialised with lock documents`,
+        );
       }
       return { kind: 'mongo', mongo, url: config.mongoUrl };
     }
@@ -100,13 +111,23 @@ const readModelProviders = [
     inject: [EVENT_STORE, READ_MODEL_SET_FACTORY],
     useFactory: (store: EventStore, factory: ReadModelSetFactory) => {
       const logger = new Logger('Projections');
-      return new ReadModels(store, factory, (name, error) => logger.error(`projection ${name} failed, resubscribing: ${String(error)}`));
+      return new ReadModels(store, factory, (name, error) =>
+        logger.error(`projection ${name} failed, resubscribing: ${String(error)}`),
+      );
     },
   },
   { provide: READ_MODEL_SYNC, useExisting: ReadModels },
-  { provide: READ_STORE_HEALTH, inject: [ReadModels], useFactory: (rm: ReadModels): ReadStoreHealth => ({ ping: () => rm.ping() }) },
+  {
+    provide: READ_STORE_HEALTH,
+    inject: [ReadModels],
+    useFactory: (rm: ReadModels): ReadStoreHealth => ({ ping: () => rm.ping() }),
+  },
   // Repository ports are proxies to the live generation, so a rebuild can switch under a running API.
-  ...Object.values(READ_MODEL_TOKENS).map((token) => ({ provide: token, inject: [ReadModels], useFactory: (rm: ReadModels) => rm.proxy(token) })),
+  ...Object.values(READ_MODEL_TOKENS).map((token) => ({
+    provide: token,
+    inject: [ReadModels],
+    useFactory: (rm: ReadModels) => rm.proxy(token),
+  })),
 ];
 
 const durableProviders = [
@@ -116,7 +137,8 @@ const durableProviders = [
     inject: [DURABLE_BACKEND, StorageResources],
     useFactory: async (backend: DurableBackend, resources: StorageResources): Promise<CheckpointStore> => {
       if (backend.kind === 'mongo') {
-        const { MongooseCheckpointStore } = await import('../../read-store/src/mongoose/mongoose-checkpoint-store.js');
+        const { MongooseCheckpointStore } =
+          await import('../../read-store/src/mongoose/mongoose-checkpoint-store.js');
         return MongooseCheckpointStore.open(backend.mongo);
       }
       const db = new SqliteReadDatabase(join(backend.dataDir, 'state.db'));
@@ -127,9 +149,14 @@ const durableProviders = [
   {
     provide: SECRET_VAULT,
     inject: [DURABLE_BACKEND, KEYS, StorageResources],
-    useFactory: async (backend: DurableBackend, keys: ResolvedKeys, resources: StorageResources): Promise<SecretVault> => {
+    useFactory: async (
+      backend: DurableBackend,
+      keys: ResolvedKeys,
+      resources: StorageResources,
+    ): Promise<SecretVault> => {
       if (backend.kind === 'mongo') {
-        const { MongooseSecretVault } = await import('../../webhooks/src/infrastructure/mongoose-secret-vault.js');
+        const { MongooseSecretVault } =
+          await import('../../webhooks/src/infrastructure/mongoose-secret-vault.js');
         return MongooseSecretVault.open(backend.mongo, keys.dataEncryptionKey);
       }
       const vault = new SqliteSecretVault(join(backend.dataDir, 'keys.db'), keys.dataEncryptionKey);

@@ -20,7 +20,13 @@ import { SendTestDeliveryHandler } from './application/send-test-delivery.handle
 import { UpdateEndpointHandler } from './application/update-endpoint.handler.js';
 import { WebhookQueries } from './application/webhook-queries.js';
 
-const endpointHandlers = [RegisterEndpointHandler, UpdateEndpointHandler, RotateSecretHandler, DeleteEndpointHandler, DisableEndpointHandler];
+const endpointHandlers = [
+  RegisterEndpointHandler,
+  UpdateEndpointHandler,
+  RotateSecretHandler,
+  DeleteEndpointHandler,
+  DisableEndpointHandler,
+];
 const deliveryHandlers = [
   PublishEventHandler,
   SendTestDeliveryHandler,

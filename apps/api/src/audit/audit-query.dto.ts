@@ -4,7 +4,10 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditEventsQueryDto {
-  @ApiPropertyOptional({ description: 'Exclusive store position to start after (the previous page\'s nextCursor).', example: '0' })
+  @ApiPropertyOptional({
+    description: "Exclusive store position to start after (the previous page's nextCursor).",
+    example: '0',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -47,14 +50,20 @@ export class AuditEventsQueryDto {
   @IsTimestamp()
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['json', 'ndjson'], description: 'ndjson streams every matching event (no paging), one JSON object per line.' })
+  @ApiPropertyOptional({
+    enum: ['json', 'ndjson'],
+    description: 'ndjson streams every matching event (no paging), one JSON object per line.',
+  })
   @IsOptional()
   @IsIn(['json', 'ndjson'])
   format?: 'json' | 'ndjson';
 }
 
 export class AuditStreamQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Adds `state`: the aggregate folded from its events up to this instant.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Adds `state`: the aggregate folded from its events up to this instant.',
+  })
   @IsOptional()
   @IsTimestamp()
   asOf?: string;

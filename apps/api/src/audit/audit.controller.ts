@@ -12,8 +12,16 @@ const ENTRY_EXAMPLE = {
   revision: 1,
   type: 'SecretRotated',
   schemaVersion: 1,
-  data: { endpointId: 'ep_01jf3k9v6x8q2m4n5p7r9s0t1u', workspaceId: 'ws_1', secret: '[redacted]', previousSecretExpiresAt: '2026-12-04T10:00:00.000Z' },
-  metadata: { actor: { type: 'token', id: 'tok_01jf…', workspaceId: 'ws_1', userId: 'user_42' }, correlationId: '9b2c…' },
+  data: {
+    endpointId: 'ep_01jf3k9v6x8q2m4n5p7r9s0t1u',
+    workspaceId: 'ws_1',
+    secret: '[redacted]',
+    previousSecretExpiresAt: '2026-12-04T10:00:00.000Z',
+  },
+  metadata: {
+    actor: { type: 'token', id: 'tok_01jf…', workspaceId: 'ws_1', userId: 'user_42' },
+    correlationId: '9b2c…',
+  },
   recordedAt: '2026-12-03T10:00:00.000Z',
 };
 
@@ -32,7 +40,10 @@ export class AuditController {
   })
   @ApiOkResponse({ schema: { example: { data: [ENTRY_EXAMPLE], nextCursor: '42' } } })
   @ApiErrors(400, 401)
-  async events(@Query() q: AuditEventsQueryDto, @Res({ passthrough: true }) res: Response): Promise<AuditPage | void> {
+  async events(
+    @Query() q: AuditEventsQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AuditPage | void> {
     const filter = {
       type: q.type,
       streamId: q.streamId,
@@ -55,9 +66,19 @@ export class AuditController {
   @Get('streams/:streamId')
   @ApiOperation({
     summary: "One aggregate's events; with ?asOf= also its state at that instant",
-    description: 'The state is folded with the same code the command side uses. Secrets and hashes are redacted.',
+    description:
+      'The state is folded with the same code the command side uses. Secrets and hashes are redacted.',
   })
-  @ApiOkResponse({ schema: { example: { streamId: ENTRY_EXAMPLE.streamId, events: [ENTRY_EXAMPLE], state: { status: 'enabled' }, revisionAsOf: 1 } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        streamId: ENTRY_EXAMPLE.streamId,
+        events: [ENTRY_EXAMPLE],
+        state: { status: 'enabled' },
+        revisionAsOf: 1,
+      },
+    },
+  })
   @ApiErrors(400, 401, 404)
   stream(@Param('streamId') streamId: string, @Query() q: AuditStreamQueryDto) {
     return this.audit.streamHistory(streamId, q.asOf ? new Date(q.asOf) : undefined);

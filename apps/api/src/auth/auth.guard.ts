@@ -27,14 +27,18 @@ export class AuthGuard extends PassportAuthGuard('bearer') {
     const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
     const header = req.headers.authorization;
     if (header === undefined || header === '') {
-      throw new AuthenticationError('missing', 'Authentication required: send Authorization: Bearer <token>.');
+      throw new AuthenticationError(
+        'missing',
+        'Authentication required: send Authorization: Bearer <token>.',
+      );
     }
     const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header);
     if (!match) {
       throw new AuthenticationError('invalid_request', 'The Authorization header must be "Bearer <token>".');
     }
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ROUTE, targets)) {
-      if (!this.adminKey.verify(match[1]!)) throw new AuthenticationError('invalid_token', 'The admin API key is not valid.');
+      if (!this.adminKey.verify(match[1]!))
+        throw new AuthenticationError('invalid_token', 'The admin API key is not valid.');
       req.user = { kind: 'admin' };
       return true;
     }
@@ -44,7 +48,9 @@ export class AuthGuard extends PassportAuthGuard('bearer') {
     if (principal?.kind === 'token') {
       const missing = required.filter((s) => !principal.scopes.includes(s));
       if (missing.length > 0) {
-        throw new ForbiddenException(`This token lacks the scope ${missing.join(', ')} required for this operation.`);
+        throw new ForbiddenException(
+          `This token lacks the scope ${missing.join(', ')} required for this operation.`,
+        );
       }
     }
     return true;

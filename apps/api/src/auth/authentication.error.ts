@@ -12,6 +12,8 @@ export class AuthenticationError extends HttpException {
   constructor(kind: 'missing' | 'invalid_token' | 'invalid_request', message: string) {
     super(message, kind === 'invalid_request' ? HttpStatus.BAD_REQUEST : HttpStatus.UNAUTHORIZED);
     this.wwwAuthenticate =
-      kind === 'missing' ? REALM : `${REALM}, error="${kind}", error_description="${message.replace(/"/g, "'")}"`;
+      kind === 'missing'
+        ? REALM
+        : `${REALM}, error="${kind}", error_description="${message.replace(/"/g, "'")}"`;
   }
 }

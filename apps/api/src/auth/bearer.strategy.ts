@@ -35,6 +35,13 @@ export class BearerStrategy extends PassportStrategy(Strategy, 'bearer') {
       throw Object.assign(new Error(REASONS[result.reason]), { authReason: result.reason });
     }
     const t = result.token;
-    return { kind: 'token', tokenId: t.id, workspaceId: t.workspaceId, userId: t.userId, scopes: t.scopes, token: t };
+    return {
+      kind: 'token',
+      tokenId: t.id,
+      workspaceId: t.workspaceId,
+      userId: t.userId,
+      scopes: t.scopes,
+      token: t,
+    };
   }
 }

@@ -30,8 +30,15 @@ export class HealthController {
       this.store.ping().catch(() => false),
       this.readStore.ping().catch(() => false),
     ]);
-    const body = { status: eventStore && readStore ? 'ok' : 'unavailable', eventStore: eventStore ? 'up' : 'down', readStore: readStore ? 'up' : 'down' };
-    if (!eventStore || !readStore) throw new ServiceUnavailableException(`Not ready: event store ${body.eventStore}, read store ${body.readStore}.`);
+    const body = {
+      status: eventStore && readStore ? 'ok' : 'unavailable',
+      eventStore: eventStore ? 'up' : 'down',
+      readStore: readStore ? 'up' : 'down',
+    };
+    if (!eventStore || !readStore)
+      throw new ServiceUnavailableException(
+        `Not ready: event store ${body.eventStore}, read store ${body.readStore}.`,
+      );
     return body;
   }
 }

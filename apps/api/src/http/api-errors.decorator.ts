@@ -14,4 +14,8 @@ const DESCRIPTIONS: Record<number, string> = {
 
 /** Documents the error answers a route can give, all in the contract's error shape. */
 export const ApiErrors = (...statuses: number[]) =>
-  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto })));
+  applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: DESCRIPTIONS[status], type: ErrorResponseDto }),
+    ),
+  );

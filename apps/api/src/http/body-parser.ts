@@ -15,7 +15,8 @@ export function jsonDepth(raw: Buffer): number {
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
@@ -30,16 +31,27 @@ export function jsonBodyParser(limitBytes: number): [RequestHandler, ErrorReques
     strict: true,
     type: ['application/json', 'application/*+json'],
     verify: (_req, _res, buf) => {
-      if (jsonDepth(buf) > MAX_JSON_DEPTH) throw Object.assign(new Error('too deep'), { type: 'entity.too.deep', status: 400 });
+      if (jsonDepth(buf) > MAX_JSON_DEPTH)
+        throw Object.assign(new Error('too deep'), { type: 'entity.too.deep', status: 400 });
     },
   });
   const onError: ErrorRequestHandler = (err: { type?: string; status?: number }, _req, res, next) => {
     if (err.type === 'entity.too.large' || err.status === 413) {
       res.status(413).json(errorBody(413, `The request body is larger than ${limitBytes} bytes.`));
     } else if (err.type === 'entity.too.deep') {
-      res.status(400).json(errorBody(400, `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, [{ field: 'body', message: 'too deeply nested' }]));
+      res
+        .status(400)
+        .json(
+          errorBody(400, `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`, [
+            { field: 'body', message: 'too deeply nested' },
+          ]),
+        );
     } else if (err.type === 'entity.parse.failed') {
-      res.status(400).json(errorBody(400, 'The request body is not valid JSON.', [{ field: 'body', message: 'invalid JSON' }]));
+      res
+        .status(400)
+        .json(
+          errorBody(400, 'The request body is not valid JSON.', [{ field: 'body', message: 'invalid JSON' }]),
+        );
     } else if (err.status && err.status >= 400 && err.status < 500) {
       res.status(err.status).json(errorBody(err.status, 'The request body could not be read.'));
     } else {

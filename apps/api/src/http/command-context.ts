@@ -11,5 +11,8 @@ export function requestCommandContext(p: TokenPrincipal): CommandContext {
 }
 
 export function adminCommandContext(workspaceId?: string): CommandContext {
-  return { actor: { type: 'admin', ...(workspaceId ? { workspaceId } : {}) }, correlationId: currentRequestId() };
+  return {
+    actor: { type: 'admin', ...(workspaceId ? { workspaceId } : {}) },
+    correlationId: currentRequestId(),
+  };
 }

@@ -10,6 +10,10 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Invalid request: check name.' })
   message!: string;
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'object' }, example: [{ field: 'name', message: 'name must be a string' }] })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    example: [{ field: 'name', message: 'name must be a string' }],
+  })
   details?: unknown[];
 }

@@ -23,12 +23,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     if (exception instanceof DomainError) {
-      res.status(STATUS_OF[exception.kind]).json(errorBody(STATUS_OF[exception.kind], exception.message, exception.details));
+      res
+        .status(STATUS_OF[exception.kind])
+        .json(errorBody(STATUS_OF[exception.kind], exception.message, exception.details));
       return;
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (exception instanceof AuthenticationError) res.setHeader('WWW-Authenticate', exception.wwwAuthenticate);
+      if (exception instanceof AuthenticationError)
+        res.setHeader('WWW-Authenticate', exception.wwwAuthenticate);
       const response = exception.getResponse();
       let message = exception.message;
       let details: unknown[] | undefined;
@@ -38,7 +41,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         else if (Array.isArray(r.message)) message = r.message.join('; ');
         details = r.details;
       }
-      if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message)) message = 'Route not found.';
+      if (status === 404 && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)/.test(message))
+        message = 'Route not found.';
       res.status(status).json(errorBody(status, message, details));
       return;
     }

@@ -24,7 +24,10 @@ export function setupSwagger(app: INestApplication, version: string): void {
     .setDescription(DESCRIPTION)
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (wm_…)' }, 'token')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY (back office only)' }, 'admin')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY (back office only)' },
+      'admin',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] });
   SwaggerModule.setup('api-docs', app, document, { jsonDocumentUrl: 'api-docs-json' });

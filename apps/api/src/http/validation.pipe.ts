@@ -18,7 +18,12 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = flatten(errors);
       const fields = [...new Set(details.map((d) => d.field))];
-      return new DomainError('invalid', `Invalid request: check ${fields.join(', ')}.`, 'validation_failed', details);
+      return new DomainError(
+        'invalid',
+        `Invalid request: check ${fields.join(', ')}.`,
+        'validation_failed',
+        details,
+      );
     },
   });
 }

@@ -8,9 +8,12 @@ const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,100}$/;
 export class WorkspaceIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!WORKSPACE_ID.test(value)) {
-      throw new DomainError('invalid', 'workspaceId must be 1–100 characters of A–Z, a–z, 0–9, _ or -.', 'invalid_workspace', [
-        { field: 'workspaceId', message: 'invalid format' },
-      ]);
+      throw new DomainError(
+        'invalid',
+        'workspaceId must be 1–100 characters of A–Z, a–z, 0–9, _ or -.',
+        'invalid_workspace',
+        [{ field: 'workspaceId', message: 'invalid format' }],
+      );
     }
     return value;
   }

@@ -16,14 +16,24 @@ export class ProjectionsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Each projection with its checkpoint and lag, the live read-model generation and the last rebuild' })
+  @ApiOperation({
+    summary:
+      'Each projection with its checkpoint and lag, the live read-model generation and the last rebuild',
+  })
   @ApiOkResponse({
     schema: {
       example: {
         head: 1200,
         generation: 2,
         projections: [{ name: 'tokens', checkpoint: 1200, head: 1200, lag: 0, state: 'live' }],
-        rebuild: { status: 'done', fromGeneration: 1, toGeneration: 2, processed: 1200, total: 1200, eventsPerSecond: 80000 },
+        rebuild: {
+          status: 'done',
+          fromGeneration: 1,
+          toGeneration: 2,
+          processed: 1200,
+          total: 1200,
+          eventsPerSecond: 80000,
+        },
       },
     },
   })
@@ -40,7 +50,9 @@ export class ProjectionsController {
     description:
       'Replays every event into a fresh generation of read models while the API keeps answering from the current one, then switches over. Webhooks are never re-sent: the delivery saga has its own checkpoint and only reacts to new events. Progress: GET /admin/v1/projections.',
   })
-  @ApiAcceptedResponse({ schema: { example: { status: 'running', fromGeneration: 1, toGeneration: 2, processed: 0, total: 1200 } } })
+  @ApiAcceptedResponse({
+    schema: { example: { status: 'running', fromGeneration: 1, toGeneration: 2, processed: 0, total: 1200 } },
+  })
   @ApiErrors(401)
   rebuild() {
     return this.readModels.startRebuild();

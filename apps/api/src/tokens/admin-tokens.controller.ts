@@ -1,6 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DEFAULT_PAGE_LIMIT, type Page } from '../../../../libs/kernel/src/index.js';
 import {
   type CreatedToken,
@@ -30,10 +37,15 @@ export class AdminTokensController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a token on behalf of a user of the workspace; the plaintext is in this answer only' })
+  @ApiOperation({
+    summary: 'Create a token on behalf of a user of the workspace; the plaintext is in this answer only',
+  })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   @ApiErrors(400, 401)
-  async create(@Param('workspaceId', WorkspaceIdPipe) workspaceId: string, @Body() body: AdminCreateTokenDto): Promise<CreatedTokenDto> {
+  async create(
+    @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
+    @Body() body: AdminCreateTokenDto,
+  ): Promise<CreatedTokenDto> {
     const created = await this.commands.execute<CreateTokenCommand, CreatedToken>(
       new CreateTokenCommand(
         workspaceId,
@@ -51,7 +63,10 @@ export class AdminTokensController {
   @ApiOperation({ summary: "The workspace's tokens, newest first" })
   @ApiOkResponse({ type: TokenPageDto })
   @ApiErrors(400, 401)
-  async list(@Param('workspaceId', WorkspaceIdPipe) workspaceId: string, @Query() q: ListTokensQueryDto): Promise<TokenPageDto> {
+  async list(
+    @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
+    @Query() q: ListTokensQueryDto,
+  ): Promise<TokenPageDto> {
     const page = await this.queries.execute<ListTokensQuery, Page<TokenView>>(
       new ListTokensQuery(workspaceId, q.limit ?? DEFAULT_PAGE_LIMIT, q.cursor, q.includeRevoked ?? false),
     );
@@ -63,7 +78,10 @@ export class AdminTokensController {
   @ApiOperation({ summary: 'Revoke a token; effective for the very next request' })
   @ApiNoContentResponse()
   @ApiErrors(401, 404, 409)
-  async revoke(@Param('workspaceId', WorkspaceIdPipe) workspaceId: string, @Param('id') id: string): Promise<void> {
+  async revoke(
+    @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
+    @Param('id') id: string,
+  ): Promise<void> {
     await this.commands.execute(new RevokeTokenCommand(workspaceId, id, adminCommandContext(workspaceId)));
   }
 }

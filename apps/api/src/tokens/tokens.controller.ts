@@ -1,6 +1,23 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DEFAULT_PAGE_LIMIT, type Page } from '../../../../libs/kernel/src/index.js';
 import {
   type CreatedToken,
@@ -49,7 +66,10 @@ export class TokensController {
   })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   @ApiErrors(400, 401, 403)
-  async create(@CurrentPrincipal() p: TokenPrincipal, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
+  async create(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Body() body: CreateTokenDto,
+  ): Promise<CreatedTokenDto> {
     const scopes: TokenScope[] = body.scopes ?? p.scopes;
     const excess = scopes.filter((s) => !p.scopes.includes(s));
     if (excess.length > 0) {
@@ -72,13 +92,16 @@ export class TokensController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Revoke a token; effective for the very next request',
-    description: 'Needs tokens:write, except for a token revoking itself. Revoking an already revoked token is 409.',
+    description:
+      'Needs tokens:write, except for a token revoking itself. Revoking an already revoked token is 409.',
   })
   @ApiNoContentResponse()
   @ApiErrors(401, 403, 404, 409)
   async revoke(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<void> {
     if (id !== p.tokenId && !p.scopes.includes('tokens:write')) {
-      throw new ForbiddenException('This token lacks the scope tokens:write required to revoke other tokens.');
+      throw new ForbiddenException(
+        'This token lacks the scope tokens:write required to revoke other tokens.',
+      );
     }
     await this.commands.execute(new RevokeTokenCommand(p.workspaceId, id, requestCommandContext(p)));
   }

@@ -19,11 +19,23 @@ export class AdminEventsController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Publish an event: one delivery per enabled endpoint of the workspace subscribed to its type',
-    description: 'data over MAX_EVENT_PAYLOAD_BYTES is 413. The same idempotencyKey within 24 h returns the first answer and delivers nothing new.',
+    description:
+      'data over MAX_EVENT_PAYLOAD_BYTES is 413. The same idempotencyKey within 24 h returns the first answer and delivers nothing new.',
   })
   @ApiAcceptedResponse({ type: PublishedDto })
   @ApiErrors(400, 401, 413)
-  publish(@Param('workspaceId', WorkspaceIdPipe) workspaceId: string, @Body() body: PublishEventDto): Promise<PublishResult> {
-    return this.commands.execute(new PublishEventCommand(workspaceId, body.type, body.data, body.idempotencyKey, adminCommandContext(workspaceId)));
+  publish(
+    @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
+    @Body() body: PublishEventDto,
+  ): Promise<PublishResult> {
+    return this.commands.execute(
+      new PublishEventCommand(
+        workspaceId,
+        body.type,
+        body.data,
+        body.idempotencyKey,
+        adminCommandContext(workspaceId),
+      ),
+    );
   }
 }

@@ -18,10 +18,16 @@ export class AdminRecoveryController {
 
   @Post(':id/recover')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Recover on behalf of a workspace: same as POST /api/v1/webhooks/endpoints/{id}/recover' })
+  @ApiOperation({
+    summary: 'Recover on behalf of a workspace: same as POST /api/v1/webhooks/endpoints/{id}/recover',
+  })
   @ApiAcceptedResponse({ type: RecoverResultDto })
   @ApiErrors(400, 401, 404, 409)
-  recover(@Param('workspaceId', WorkspaceIdPipe) workspaceId: string, @Param('id') id: string, @Body() body: RecoverDto): Promise<RecoverResult> {
+  recover(
+    @Param('workspaceId', WorkspaceIdPipe) workspaceId: string,
+    @Param('id') id: string,
+    @Body() body: RecoverDto,
+  ): Promise<RecoverResult> {
     return this.commands.execute(
       new RecoverEndpointCommand(
         workspaceId,

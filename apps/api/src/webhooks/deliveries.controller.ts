@@ -24,7 +24,10 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'One delivery with every attempt' })
   @ApiOkResponse({ type: DeliveryWithAttemptsDto })
   @ApiErrors(401, 403, 404)
-  async get(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<DeliveryWithAttemptsDto> {
+  async get(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+  ): Promise<DeliveryWithAttemptsDto> {
     return DeliveryWithAttemptsDto.withAttempts(await this.queries.delivery(p.workspaceId, id));
   }
 

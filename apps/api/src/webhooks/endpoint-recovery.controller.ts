@@ -25,7 +25,11 @@ export class EndpointRecoveryController {
   })
   @ApiAcceptedResponse({ type: RecoverResultDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  recover(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string, @Body() body: RecoverDto): Promise<RecoverResult> {
+  recover(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+    @Body() body: RecoverDto,
+  ): Promise<RecoverResult> {
     return this.commands.execute(
       new RecoverEndpointCommand(
         p.workspaceId,

@@ -67,9 +67,21 @@ export class EndpointsController {
   })
   @ApiCreatedResponse({ type: CreatedEndpointDto })
   @ApiErrors(400, 401, 403, 422)
-  async create(@CurrentPrincipal() p: TokenPrincipal, @Body() body: CreateEndpointDto): Promise<CreatedEndpointDto> {
-    const { endpoint, secret } = await this.commands.execute<RegisterEndpointCommand, { endpoint: ExistingEndpoint; secret: string }>(
-      new RegisterEndpointCommand(p.workspaceId, body.url, body.events, body.description ?? '', requestCommandContext(p)),
+  async create(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Body() body: CreateEndpointDto,
+  ): Promise<CreatedEndpointDto> {
+    const { endpoint, secret } = await this.commands.execute<
+      RegisterEndpointCommand,
+      { endpoint: ExistingEndpoint; secret: string }
+    >(
+      new RegisterEndpointCommand(
+        p.workspaceId,
+        body.url,
+        body.events,
+        body.description ?? '',
+        requestCommandContext(p),
+      ),
     );
     return Object.assign(new CreatedEndpointDto(), EndpointDto.from(endpoint), { secret });
   }
@@ -95,14 +107,23 @@ export class EndpointsController {
 
   @Patch('endpoints/:id')
   @RequireScopes('webhooks:write')
-  @ApiOperation({ summary: 'Change url, events, description or status (disabling cancels pending deliveries)' })
+  @ApiOperation({
+    summary: 'Change url, events, description or status (disabling cancels pending deliveries)',
+  })
   @ApiOkResponse({ type: EndpointDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  async update(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string, @Body() body: UpdateEndpointDto): Promise<EndpointDto> {
+  async update(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+    @Body() body: UpdateEndpointDto,
+  ): Promise<EndpointDto> {
     if (Object.keys(body).length === 0) {
-      throw new DomainError('invalid', 'Nothing to change: send at least one of url, events, description, status.', 'empty_patch', [
-        { field: 'body', message: 'no field to change' },
-      ]);
+      throw new DomainError(
+        'invalid',
+        'Nothing to change: send at least one of url, events, description, status.',
+        'empty_patch',
+        [{ field: 'body', message: 'no field to change' }],
+      );
     }
     const state = await this.commands.execute<UpdateEndpointCommand, ExistingEndpoint>(
       new UpdateEndpointCommand(p.workspaceId, id, body, requestCommandContext(p)),
@@ -113,7 +134,9 @@ export class EndpointsController {
   @Delete('endpoints/:id')
   @HttpCode(204)
   @RequireScopes('webhooks:write')
-  @ApiOperation({ summary: 'Delete an endpoint: pending retries end as cancelled, its secrets are crypto-shredded' })
+  @ApiOperation({
+    summary: 'Delete an endpoint: pending retries end as cancelled, its secrets are crypto-shredded',
+  })
   @ApiNoContentResponse()
   @ApiErrors(401, 403, 404, 409)
   async remove(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<void> {
@@ -140,17 +163,29 @@ export class EndpointsController {
   })
   @ApiOkResponse({ type: SecretDto })
   @ApiErrors(400, 401, 403, 404, 409)
-  async rotate(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string, @Body() body: RotateSecretDto): Promise<SecretDto> {
-    return this.commands.execute(new RotateSecretCommand(p.workspaceId, id, body.previousSecretExpiresInMs, requestCommandContext(p)));
+  async rotate(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+    @Body() body: RotateSecretDto,
+  ): Promise<SecretDto> {
+    return this.commands.execute(
+      new RotateSecretCommand(p.workspaceId, id, body.previousSecretExpiresInMs, requestCommandContext(p)),
+    );
   }
 
   @Post('endpoints/:id/test')
   @HttpCode(202)
   @RequireScopes('webhooks:write')
-  @ApiOperation({ summary: 'Send one signed test delivery to this endpoint, through the normal delivery path' })
+  @ApiOperation({
+    summary: 'Send one signed test delivery to this endpoint, through the normal delivery path',
+  })
   @ApiAcceptedResponse({ type: DeliveryIdDto })
   @ApiErrors(400, 401, 403, 404, 422)
-  async test(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string, @Body() body: TestDeliveryDto): Promise<DeliveryIdDto> {
+  async test(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+    @Body() body: TestDeliveryDto,
+  ): Promise<DeliveryIdDto> {
     const r = await this.commands.execute<SendTestDeliveryCommand, { deliveryId: string }>(
       new SendTestDeliveryCommand(p.workspaceId, id, body.eventType, requestCommandContext(p)),
     );
@@ -162,7 +197,11 @@ export class EndpointsController {
   @ApiOperation({ summary: 'Delivery log of an endpoint, newest first, filterable by status and eventType' })
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiErrors(400, 401, 403, 404)
-  async deliveries(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string, @Query() q: DeliveryListQueryDto): Promise<DeliveryPageDto> {
+  async deliveries(
+    @CurrentPrincipal() p: TokenPrincipal,
+    @Param('id') id: string,
+    @Query() q: DeliveryListQueryDto,
+  ): Promise<DeliveryPageDto> {
     const page = await this.queries.deliveriesOf(p.workspaceId, id, {
       status: q.status,
       eventType: q.eventType,

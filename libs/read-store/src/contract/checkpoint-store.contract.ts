@@ -2,7 +2,11 @@ import type { CheckpointStore } from '../checkpoint-store.port.js';
 import { type ContractFactory, type ContractOptions, describeContract } from './contract-suite.js';
 
 /** What every CheckpointStore adapter must do. Run from an int-spec: `checkpointStoreContract('sqlite', factory)`. */
-export function checkpointStoreContract(adapterName: string, factory: ContractFactory<CheckpointStore>, options: ContractOptions = {}): void {
+export function checkpointStoreContract(
+  adapterName: string,
+  factory: ContractFactory<CheckpointStore>,
+  options: ContractOptions = {},
+): void {
   describeContract(`CheckpointStore contract [${adapterName}]`, factory, options, (ctx) => {
     it('answers 0 for a checkpoint never saved', async () => {
       expect(await ctx.subject.get('tokens')).toBe(0);

@@ -17,7 +17,9 @@ export interface SqliteContractContext {
  * Embedded fixtures: a fresh directory per test with one read-model file; each `open` is a new
  * connection to that file, as a second process sharing DATA_DIR would have.
  */
-export function sqliteContractFactory<T>(open: (context: SqliteContractContext) => T | Promise<T>): ContractFactory<T> {
+export function sqliteContractFactory<T>(
+  open: (context: SqliteContractContext) => T | Promise<T>,
+): ContractFactory<T> {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), 'read-store-contract-'));
     const closers: Array<() => void> = [];

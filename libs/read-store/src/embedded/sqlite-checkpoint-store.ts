@@ -6,7 +6,9 @@ export class SqliteCheckpointStore implements CheckpointStore {
 
   constructor(readDb: SqliteReadDatabase) {
     const db = readDb.db;
-    db.exec(`CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
+    );
     this.stmts = {
       get: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
       // Never moves backwards: two processes sharing the file may race.
@@ -15,7 +17,9 @@ export class SqliteCheckpointStore implements CheckpointStore {
          ON CONFLICT (name) DO UPDATE SET position = MAX(position, excluded.position), updated_at = excluded.updated_at`,
       ),
       reset: db.prepare('DELETE FROM checkpoints WHERE name = ?'),
-      list: db.prepare<[], { name: string; position: number; updated_at: string }>('SELECT * FROM checkpoints ORDER BY name'),
+      list: db.prepare<[], { name: string; position: number; updated_at: string }>(
+        'SELECT * FROM checkpoints ORDER BY name',
+      ),
     };
   }
 
@@ -28,6 +32,8 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async list(): Promise<Checkpoint[]> {
-    return this.stmts.list.all().map((r) => ({ name: r.name, position: r.position, updatedAt: r.updated_at }));
+    return this.stmts.list
+      .all()
+      .map((r) => ({ name: r.name, position: r.position, updatedAt: r.updated_at }));
   }
 }

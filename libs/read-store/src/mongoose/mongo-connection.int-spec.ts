@@ -3,9 +3,9 @@ import { MongoConnection } from './mongo-connection.js';
 
 describe('MongoConnection.open without a server', () => {
   it('fails fast with a clear error when the server cannot be reached', async () => {
-    await expect(MongoConnection.open('mongodb://127.0.0.1:9/none', { serverSelectionTimeoutMS: 300 })).rejects.toThrow(
-      /cannot use the MongoDB read store \(MONGO_URL\)/,
-    );
+    await expect(
+      MongoConnection.open('mongodb://127.0.0.1:9/none', { serverSelectionTimeoutMS: 300 }),
+    ).rejects.toThrow(/cannot use the MongoDB read store \(MONGO_URL\)/);
   });
 });
 

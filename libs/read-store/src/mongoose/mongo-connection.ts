@@ -54,9 +54,12 @@ export class MongoConnection implements ReadStoreHealth {
     } catch (error) {
       await connection.close().catch(() => undefined);
       // The driver's message names host and reason, never the credentials of the URL.
-      throw new Error(`cannot use the MongoDB read store (MONGO_URL): ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+      throw new Error(
+        `cannot use the MongoDB read store (MONGO_URL): ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 

@@ -19,7 +19,10 @@ export function databaseNameOf(url: string): string {
  * is a new connection, as another process would have. Call at the top level of an int-spec (it
  * registers an afterAll hook).
  */
-export function mongoContractFactory<T>(label: string, open: (mongo: MongoConnection) => Promise<T>): ContractFactory<T> {
+export function mongoContractFactory<T>(
+  label: string,
+  open: (mongo: MongoConnection) => Promise<T>,
+): ContractFactory<T> {
   const url = process.env.MONGO_URL;
   const dbName = url ? `${databaseNameOf(url)}_${label}_${randomBytes(4).toString('hex')}`.slice(0, 63) : '';
   let admin: MongoConnection | undefined;

@@ -10,7 +10,12 @@ export function isDuplicateKeyError(error: unknown): boolean {
  * The model `name` on this connection, compiled once: two adapters (or two instances of one) on the
  * same connection share it instead of failing with OverwriteModelError.
  */
-export function modelOn<T>(connection: Connection, name: string, schema: Schema<T>, collection: string): Model<T> {
+export function modelOn<T>(
+  connection: Connection,
+  name: string,
+  schema: Schema<T>,
+  collection: string,
+): Model<T> {
   return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema, collection);
 }
 
@@ -32,7 +37,11 @@ export function afterCursor(cursor: { t: string; id: string } | undefined): Reco
  * with E11000: that is the idempotent "already applied" outcome and is swallowed. A duplicate on any
  * other unique index (the document does not exist) is a real error and is rethrown.
  */
-export async function upsertIgnoringApplied<T>(model: Model<T>, id: string, write: () => Promise<unknown>): Promise<void> {
+export async function upsertIgnoringApplied<T>(
+  model: Model<T>,
+  id: string,
+  write: () => Promise<unknown>,
+): Promise<void> {
   try {
     await write();
   } catch (error) {

@@ -22,7 +22,12 @@ export class RevokeTokenHandler implements ICommandHandler<RevokeTokenCommand, v
       this.store,
       streamName(TOKEN_CATEGORY, command.tokenId),
       tokenDecider,
-      { type: 'RevokeToken', tokenId: command.tokenId, workspaceId: command.workspaceId, now: this.clock.now() },
+      {
+        type: 'RevokeToken',
+        tokenId: command.tokenId,
+        workspaceId: command.workspaceId,
+        now: this.clock.now(),
+      },
       metadataOf(command.context),
     );
     // The revocation must be effective for the very next request, which authenticates from the read model.

@@ -5,8 +5,7 @@ import { TOKEN_READ_REPOSITORY, type TokenReadRepository } from '../read-models/
 import type { TokenView } from '../read-models/token.read-model.js';
 
 export type AuthenticationResult =
-  | { ok: true; token: TokenView }
-  | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
+  { ok: true; token: TokenView } | { ok: false; reason: 'malformed' | 'unknown' | 'revoked' | 'expired' };
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { generateToken, hashToken, isWellFormedToken, tokenChecksum, tokenDisplayPrefix } from './token-format.js';
+import {
+  generateToken,
+  hashToken,
+  isWellFormedToken,
+  tokenChecksum,
+  tokenDisplayPrefix,
+} from './token-format.js';
 
 describe('token format', () => {
   it('is wm_ + 30 base62 characters + a 6-character checksum', () => {

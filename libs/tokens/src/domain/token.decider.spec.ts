@@ -93,7 +93,12 @@ describe('token aggregate', () => {
       spec(tokenDecider)
         .given([expiring])
         .when({ ...revoke, now: new Date(later.getTime() + 60_000) } as TokenCommand)
-        .then([{ ...revoked, data: { ...revoked.data, revokedAt: new Date(later.getTime() + 60_000).toISOString() } }]);
+        .then([
+          {
+            ...revoked,
+            data: { ...revoked.data, revokedAt: new Date(later.getTime() + 60_000).toISOString() },
+          },
+        ]);
     });
 
     it('a revoked token is never usable', () => {

@@ -51,7 +51,11 @@ export const tokenDecider: Decider<TokenState, TokenCommand, TokenEvent> = {
         return [
           {
             type: 'TokenRevoked',
-            data: { tokenId: command.tokenId, workspaceId: command.workspaceId, revokedAt: command.now.toISOString() },
+            data: {
+              tokenId: command.tokenId,
+              workspaceId: command.workspaceId,
+              revokedAt: command.now.toISOString(),
+            },
           },
         ];
       }
@@ -65,7 +69,9 @@ export const tokenDecider: Decider<TokenState, TokenCommand, TokenEvent> = {
         return { status: 'active', ...rest, revokedAt: null };
       }
       case 'TokenRevoked':
-        return state.status === 'absent' ? state : { ...state, status: 'revoked', revokedAt: event.data.revokedAt };
+        return state.status === 'absent'
+          ? state
+          : { ...state, status: 'revoked', revokedAt: event.data.revokedAt };
       default:
         return state;
     }

@@ -1,6 +1,7 @@
 import { DomainError } from '../../../kernel/src/index.js';
 
-export const tokenNotFound = (): DomainError => new DomainError('not_found', 'Token not found.', 'token_not_found');
+export const tokenNotFound = (): DomainError =>
+  new DomainError('not_found', 'Token not found.', 'token_not_found');
 
 export const tokenAlreadyExists = (): DomainError =>
   new DomainError('conflict', 'A token with this id already exists.', 'token_exists');

@@ -2,7 +2,12 @@ import { type Model, Schema } from 'mongoose';
 import type { Page } from '../../../kernel/src/index.js';
 import { toPage } from '../../../kernel/src/index.js';
 import type { MongoConnection } from '../../../read-store/src/mongoose/mongo-connection.js';
-import { afterCursor, modelOn, NEWEST_FIRST, upsertIgnoringApplied } from '../../../read-store/src/mongoose/mongoose-support.js';
+import {
+  afterCursor,
+  modelOn,
+  NEWEST_FIRST,
+  upsertIgnoringApplied,
+} from '../../../read-store/src/mongoose/mongoose-support.js';
 import type { TokenCreated } from '../domain/token.events.js';
 import type { TokenScope } from '../domain/token-scopes.js';
 import type { TokenListQuery, TokenReadRepository } from '../read-models/token-read.repository.js';
@@ -91,7 +96,9 @@ export class MongooseTokenRepository implements TokenReadRepository {
       revision,
     };
     const { _id, ...fields } = doc;
-    await upsertIgnoringApplied(this.model, _id, () => this.model.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }));
+    await upsertIgnoringApplied(this.model, _id, () =>
+      this.model.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }),
+    );
   }
 
   async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
@@ -127,7 +134,10 @@ export class MongooseTokenRepository implements TokenReadRepository {
   /** Only ever moves forward; goes through the document lock like the projection's writes (FerretDB). */
   async touchLastUsed(tokenId: string, at: string): Promise<void> {
     await this.mongo.locks.run(`tokens:${tokenId}`, () =>
-      this.model.updateOne({ _id: tokenId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { $set: { lastUsedAt: at } }),
+      this.model.updateOne(
+        { _id: tokenId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] },
+        { $set: { lastUsedAt: at } },
+      ),
     );
   }
 

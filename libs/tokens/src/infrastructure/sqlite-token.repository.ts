@@ -32,7 +32,8 @@ const toView = (r: TokenRow): TokenView => ({
   lastUsedAt: r.last_used_at,
 });
 
-const COLUMNS = 'id, workspace_id, user_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at';
+const COLUMNS =
+  'id, workspace_id, user_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at';
 
 export class SqliteTokenRepository implements TokenReadRepository {
   private readonly stmts;
@@ -56,8 +57,12 @@ export class SqliteTokenRepository implements TokenReadRepository {
       ),
       revoke: db.prepare('UPDATE tokens SET revoked_at = ?, revision = ? WHERE id = ? AND revision < ?'),
       byHash: db.prepare<[string], TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE hash = ?`),
-      byId: db.prepare<[string, string], TokenRow>(`SELECT ${COLUMNS} FROM tokens WHERE workspace_id = ? AND id = ?`),
-      touch: db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)'),
+      byId: db.prepare<[string, string], TokenRow>(
+        `SELECT ${COLUMNS} FROM tokens WHERE workspace_id = ? AND id = ?`,
+      ),
+      touch: db.prepare(
+        'UPDATE tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+      ),
       clear: db.prepare('DELETE FROM tokens'),
     };
   }

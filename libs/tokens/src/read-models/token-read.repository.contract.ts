@@ -26,7 +26,10 @@ function created(overrides: Partial<TokenCreated['data']> = {}): TokenCreated['d
   };
 }
 
-async function allPages(repo: TokenReadRepository, query: Omit<TokenListQuery, 'cursor'>): Promise<Page<TokenView>[]> {
+async function allPages(
+  repo: TokenReadRepository,
+  query: Omit<TokenListQuery, 'cursor'>,
+): Promise<Page<TokenView>[]> {
   const pages: Page<TokenView>[] = [];
   let cursor: TokenListQuery['cursor'];
   for (let i = 0; i < 50; i++) {
@@ -128,7 +131,11 @@ export function tokenReadRepositoryContract(
         for (const e of [older, newer, revoked, elsewhere]) await ctx.subject.applyCreated(e, 0);
         await ctx.subject.applyRevoked(revoked.tokenId, '2025-03-02T00:00:00.000Z', 1);
 
-        const active = await ctx.subject.list({ workspaceId: 'ws_contract_a', limit: 10, includeRevoked: false });
+        const active = await ctx.subject.list({
+          workspaceId: 'ws_contract_a',
+          limit: 10,
+          includeRevoked: false,
+        });
         expect(active.data.map((t) => t.id)).toEqual([newer.tokenId, older.tokenId]);
         expect(active.nextCursor).toBeNull();
 
@@ -139,10 +146,17 @@ export function tokenReadRepositoryContract(
 
       it('pages through tokens with equal createdAt without repeating or skipping any (id breaks ties)', async () => {
         const tokens = Array.from({ length: 7 }, () => created({ createdAt: T0 }));
-        tokens.push(created({ createdAt: '2025-03-01T09:00:00.000Z' }), created({ createdAt: '2025-03-01T11:00:00.000Z' }));
+        tokens.push(
+          created({ createdAt: '2025-03-01T09:00:00.000Z' }),
+          created({ createdAt: '2025-03-01T11:00:00.000Z' }),
+        );
         for (const e of tokens) await ctx.subject.applyCreated(e, 0);
 
-        const pages = await allPages(ctx.subject, { workspaceId: 'ws_contract_a', limit: 3, includeRevoked: false });
+        const pages = await allPages(ctx.subject, {
+          workspaceId: 'ws_contract_a',
+          limit: 3,
+          includeRevoked: false,
+        });
         expect(pages.map((p) => p.data.length)).toEqual([3, 3, 3]);
         expect(pages.at(-1)!.nextCursor).toBeNull();
         const listed = pages.flatMap((p) => p.data);
@@ -154,12 +168,18 @@ export function tokenReadRepositoryContract(
 
       it('gives no next cursor when the last page is exactly full', async () => {
         for (let i = 0; i < 4; i++) await ctx.subject.applyCreated(created(), 0);
-        const pages = await allPages(ctx.subject, { workspaceId: 'ws_contract_a', limit: 2, includeRevoked: false });
+        const pages = await allPages(ctx.subject, {
+          workspaceId: 'ws_contract_a',
+          limit: 2,
+          includeRevoked: false,
+        });
         expect(pages.map((p) => p.data.length)).toEqual([2, 2]);
       });
 
       it('answers an empty page for a workspace without tokens', async () => {
-        expect(await ctx.subject.list({ workspaceId: 'ws_contract_empty', limit: 5, includeRevoked: true })).toEqual({
+        expect(
+          await ctx.subject.list({ workspaceId: 'ws_contract_empty', limit: 5, includeRevoked: true }),
+        ).toEqual({
           data: [],
           nextCursor: null,
         });
@@ -184,7 +204,9 @@ export function tokenReadRepositoryContract(
         const other = await ctx.another();
         await Promise.all([
           ctx.subject.applyRevoked(e.tokenId, '2025-03-02T00:00:00.000Z', 1),
-          ...Array.from({ length: 10 }, (_, i) => other.touchLastUsed(e.tokenId, `2025-03-01T12:00:0${i}.000Z`)),
+          ...Array.from({ length: 10 }, (_, i) =>
+            other.touchLastUsed(e.tokenId, `2025-03-01T12:00:0${i}.000Z`),
+          ),
         ]);
         const view = await ctx.subject.findByHash(e.hash);
         expect(view!.revokedAt).toBe('2025-03-02T00:00:00.000Z');
@@ -214,7 +236,9 @@ export function tokenReadRepositoryContract(
       await ctx.subject.applyCreated(e, 0);
       await ctx.subject.clear();
       expect(await ctx.subject.findByHash(e.hash)).toBeNull();
-      expect((await ctx.subject.list({ workspaceId: e.workspaceId, limit: 5, includeRevoked: true })).data).toEqual([]);
+      expect(
+        (await ctx.subject.list({ workspaceId: e.workspaceId, limit: 5, includeRevoked: true })).data,
+      ).toEqual([]);
     });
   });
 }

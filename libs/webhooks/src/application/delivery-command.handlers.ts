@@ -2,10 +2,18 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import { CLOCK, type Clock, metadataOf } from '../../../kernel/src/index.js';
-import { decideAndAppend, EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../../event-store/src/index.js';
+import {
+  decideAndAppend,
+  EVENT_STORE,
+  type EventStore,
+  WrongExpectedRevisionError,
+} from '../../../event-store/src/index.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { deliveryDecider, type DeliveryCommand } from '../domain/delivery.decider.js';
-import { DELIVERY_READ_REPOSITORY, type DeliveryReadRepository } from '../read-models/delivery-read.repository.js';
+import {
+  DELIVERY_READ_REPOSITORY,
+  type DeliveryReadRepository,
+} from '../read-models/delivery-read.repository.js';
 import {
   CancelDeliveryCommand,
   CancelEndpointDeliveriesCommand,
@@ -18,10 +26,21 @@ import { DispatchSignal } from './dispatch-signal.js';
 import type { CommandContext } from '../../../kernel/src/index.js';
 
 /** Load → decide → append, re-deciding on a concurrent append (the dispatcher and a user may race). */
-async function decideWithRetry(store: EventStore, deliveryId: string, command: () => DeliveryCommand, ctx: CommandContext) {
+async function decideWithRetry(
+  store: EventStore,
+  deliveryId: string,
+  command: () => DeliveryCommand,
+  ctx: CommandContext,
+) {
   for (let round = 0; ; round++) {
     try {
-      return await decideAndAppend(store, deliveryStream(deliveryId), deliveryDecider, command(), metadataOf(ctx));
+      return await decideAndAppend(
+        store,
+        deliveryStream(deliveryId),
+        deliveryDecider,
+        command(),
+        metadataOf(ctx),
+      );
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || round >= 4) throw error;
     }
@@ -93,7 +112,12 @@ export class RecordAttemptHandler implements ICommandHandler<RecordAttemptComman
         succeeded: o.error === null && status !== null && status >= 200 && status < 300,
         gone: o.error === null && status === 410,
         retryAfterMs: o.retryAfterMs,
-        settings: { maxAttempts: w.maxAttempts, baseMs: w.retryBaseMs, factor: w.retryFactor, maxDelayMs: w.retryMaxDelayMs },
+        settings: {
+          maxAttempts: w.maxAttempts,
+          baseMs: w.retryBaseMs,
+          factor: w.retryFactor,
+          maxDelayMs: w.retryMaxDelayMs,
+        },
         random: Math.random,
         now: this.clock.now(),
       }),
@@ -111,13 +135,21 @@ export class CancelDeliveryHandler implements ICommandHandler<CancelDeliveryComm
   ) {}
 
   async execute(c: CancelDeliveryCommand): Promise<number> {
-    const d = await decideWithRetry(this.store, c.deliveryId, () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }), c.context);
+    const d = await decideWithRetry(
+      this.store,
+      c.deliveryId,
+      () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }),
+      c.context,
+    );
     return d.position;
   }
 }
 
 @CommandHandler(CancelEndpointDeliveriesCommand)
-export class CancelEndpointDeliveriesHandler implements ICommandHandler<CancelEndpointDeliveriesCommand, void> {
+export class CancelEndpointDeliveriesHandler implements ICommandHandler<
+  CancelEndpointDeliveriesCommand,
+  void
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DELIVERY_READ_REPOSITORY) private readonly deliveries: DeliveryReadRepository,
@@ -126,7 +158,12 @@ export class CancelEndpointDeliveriesHandler implements ICommandHandler<CancelEn
 
   async execute(c: CancelEndpointDeliveriesCommand): Promise<void> {
     for (const id of await this.deliveries.pendingIdsByEndpoint(c.endpointId)) {
-      await decideWithRetry(this.store, id, () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }), c.context);
+      await decideWithRetry(
+        this.store,
+        id,
+        () => ({ type: 'CancelDelivery', reason: c.reason, now: this.clock.now() }),
+        c.context,
+      );
     }
   }
 }

@@ -8,8 +8,15 @@ import { EVENT_STORE, type EventStore, streamName } from '../../../event-store/s
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { activeSecrets } from '../domain/endpoint.state.js';
 import { type EventPublished, PUBLISHED_EVENT_CATEGORY } from '../domain/published-event.events.js';
-import { DELIVERY_READ_REPOSITORY, type DeliveryReadRepository, type DeliveryView } from '../read-models/delivery-read.repository.js';
-import { ENDPOINT_READ_REPOSITORY, type EndpointReadRepository } from '../read-models/endpoint-read.repository.js';
+import {
+  DELIVERY_READ_REPOSITORY,
+  type DeliveryReadRepository,
+  type DeliveryView,
+} from '../read-models/delivery-read.repository.js';
+import {
+  ENDPOINT_READ_REPOSITORY,
+  type EndpointReadRepository,
+} from '../read-models/endpoint-read.repository.js';
 import { buildDeliveryHeaders } from '../transport/webhook-signer.js';
 import { WebhookHttpSender } from '../transport/webhook-http-sender.js';
 import { deliveryBody } from './delivery-body.js';
@@ -62,7 +69,10 @@ export class DeliveryDispatcher {
     this.running = true;
     this.sender = new WebhookHttpSender({ maxSockets: this.config.webhooks.maxConcurrency });
     // @nestjs/schedule drives the safety-net poll; the signal and the next-due timer give low latency.
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => this.tick(), this.config.webhooks.dispatchPollMs));
+    this.scheduler.addInterval(
+      INTERVAL_NAME,
+      setInterval(() => this.tick(), this.config.webhooks.dispatchPollMs),
+    );
     this.unsubscribe = this.signal.on((at) => this.wakeAt(at));
     this.tick();
   }
@@ -97,10 +107,13 @@ export class DeliveryDispatcher {
     if (this.timerAt > Date.now() && this.timerAt <= target) return;
     clearTimeout(this.timer);
     this.timerAt = target;
-    this.timer = setTimeout(() => {
-      this.timerAt = 0;
-      this.tick();
-    }, Math.max(0, delay));
+    this.timer = setTimeout(
+      () => {
+        this.timerAt = 0;
+        this.tick();
+      },
+      Math.max(0, delay),
+    );
   }
 
   /** Claims as many due deliveries as there are free slots and starts their attempts. */
@@ -126,8 +139,16 @@ export class DeliveryDispatcher {
     const w = this.config.webhooks;
     const free = w.maxConcurrency - this.inFlight.size;
     if (free > 0) {
-      const busy = [...this.inFlightByEndpoint].filter(([, n]) => n >= w.maxConcurrencyPerEndpoint).map(([id]) => id);
-      const claimed = await this.deliveries.claimDue(this.clock.now(), free, w.timeoutMs + 60_000, this.owner, busy);
+      const busy = [...this.inFlightByEndpoint]
+        .filter(([, n]) => n >= w.maxConcurrencyPerEndpoint)
+        .map(([id]) => id);
+      const claimed = await this.deliveries.claimDue(
+        this.clock.now(),
+        free,
+        w.timeoutMs + 60_000,
+        this.owner,
+        busy,
+      );
       for (const { view } of claimed) {
         const n = this.inFlightByEndpoint.get(view.endpointId) ?? 0;
         if (n >= w.maxConcurrencyPerEndpoint) {
@@ -137,7 +158,9 @@ export class DeliveryDispatcher {
         }
         this.inFlightByEndpoint.set(view.endpointId, n + 1);
         const run = this.attempt(view)
-          .catch((error: unknown) => this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`))
+          .catch((error: unknown) =>
+            this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`),
+          )
           .finally(async () => {
             const left = (this.inFlightByEndpoint.get(view.endpointId) ?? 1) - 1;
             if (left <= 0) this.inFlightByEndpoint.delete(view.endpointId);
@@ -159,14 +182,24 @@ export class DeliveryDispatcher {
     const endpoint = stored?.state;
     if (!endpoint || endpoint.status === 'deleted' || (endpoint.status === 'disabled' && !view.test)) {
       const reason = !endpoint || endpoint.status === 'deleted' ? 'endpoint deleted' : 'endpoint disabled';
-      await this.sync.waitFor(await this.commands.execute<CancelDeliveryCommand, number>(new CancelDeliveryCommand(view.deliveryId, reason, this.context)));
+      await this.sync.waitFor(
+        await this.commands.execute<CancelDeliveryCommand, number>(
+          new CancelDeliveryCommand(view.deliveryId, reason, this.context),
+        ),
+      );
       return;
     }
     const event = await this.publishedEvent(view.eventId);
     const now = this.clock.now();
-    const [current, ...previous] = await Promise.all(activeSecrets(endpoint.secrets, now).map((s) => this.vault.decrypt(endpoint.endpointId, s)));
+    const [current, ...previous] = await Promise.all(
+      activeSecrets(endpoint.secrets, now).map((s) => this.vault.decrypt(endpoint.endpointId, s)),
+    );
     if (!current) {
-      await this.sync.waitFor(await this.commands.execute<CancelDeliveryCommand, number>(new CancelDeliveryCommand(view.deliveryId, 'endpoint deleted', this.context)));
+      await this.sync.waitFor(
+        await this.commands.execute<CancelDeliveryCommand, number>(
+          new CancelDeliveryCommand(view.deliveryId, 'endpoint deleted', this.context),
+        ),
+      );
       return;
     }
     const body = deliveryBody(event);
@@ -190,7 +223,10 @@ export class DeliveryDispatcher {
       allowPrivateNetworks: this.config.webhooks.allowPrivateNetworks,
     });
     const position = await this.commands.execute<RecordAttemptCommand, number>(
-      new RecordAttemptCommand(view.deliveryId, attempt, headers, outcome, { ...this.context, causationId: view.deliveryId }),
+      new RecordAttemptCommand(view.deliveryId, attempt, headers, outcome, {
+        ...this.context,
+        causationId: view.deliveryId,
+      }),
     );
     // Release the lease only once the read model shows the new schedule, or the delivery could be claimed again.
     await this.sync.waitFor(position);

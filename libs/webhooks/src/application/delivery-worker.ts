@@ -1,8 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
-import { CHECKPOINT_STORE, type CheckpointStore, ReadModels, SagaRunner } from '../../../read-store/src/index.js';
+import {
+  CHECKPOINT_STORE,
+  type CheckpointStore,
+  ReadModels,
+  SagaRunner,
+} from '../../../read-store/src/index.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DELIVERY_SAGA_EVENT_TYPES, deliverySaga } from './delivery.saga.js';
 
@@ -33,7 +45,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     await this.saga.start();
     this.dispatcher.start();
     // A read-model rebuild switches generations only while no attempt holds a lease.
-    this.readModels?.registerPauseHook({ pause: () => this.dispatcher.pause(), resume: () => this.dispatcher.resume() });
+    this.readModels?.registerPauseHook({
+      pause: () => this.dispatcher.pause(),
+      resume: () => this.dispatcher.resume(),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

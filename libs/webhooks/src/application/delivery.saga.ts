@@ -27,17 +27,41 @@ export function deliverySaga(recorded: RecordedEvent): object[] {
     case 'EventPublished': {
       const e = (recorded as unknown as EventPublished).data;
       return e.deliveries.map(
-        (d) => new RequestDeliveryCommand(d.deliveryId, d.endpointId, e.workspaceId, e.eventId, e.eventType, e.test, false, ctx),
+        (d) =>
+          new RequestDeliveryCommand(
+            d.deliveryId,
+            d.endpointId,
+            e.workspaceId,
+            e.eventId,
+            e.eventType,
+            e.test,
+            false,
+            ctx,
+          ),
       );
     }
     case 'DeliveryFailed': {
       const e = (recorded as unknown as DeliveryFailed).data;
-      return e.reason === 'gone' ? [new DisableEndpointCommand(e.workspaceId, e.endpointId, 'gone', ctx)] : [];
+      return e.reason === 'gone'
+        ? [new DisableEndpointCommand(e.workspaceId, e.endpointId, 'gone', ctx)]
+        : [];
     }
     case 'EndpointDisabled':
-      return [new CancelEndpointDeliveriesCommand((recorded as unknown as EndpointDisabled).data.endpointId, 'endpoint disabled', ctx)];
+      return [
+        new CancelEndpointDeliveriesCommand(
+          (recorded as unknown as EndpointDisabled).data.endpointId,
+          'endpoint disabled',
+          ctx,
+        ),
+      ];
     case 'EndpointDeleted':
-      return [new CancelEndpointDeliveriesCommand((recorded as unknown as EndpointDeleted).data.endpointId, 'endpoint deleted', ctx)];
+      return [
+        new CancelEndpointDeliveriesCommand(
+          (recorded as unknown as EndpointDeleted).data.endpointId,
+          'endpoint deleted',
+          ctx,
+        ),
+      ];
     default:
       return [];
   }

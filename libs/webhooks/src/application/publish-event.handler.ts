@@ -2,8 +2,20 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
-import { CLOCK, type Clock, DomainError, type EventMetadata, metadataOf, newId } from '../../../kernel/src/index.js';
-import { EVENT_STORE, type EventStore, streamName, WrongExpectedRevisionError } from '../../../event-store/src/index.js';
+import {
+  CLOCK,
+  type Clock,
+  DomainError,
+  type EventMetadata,
+  metadataOf,
+  newId,
+} from '../../../kernel/src/index.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  streamName,
+  WrongExpectedRevisionError,
+} from '../../../event-store/src/index.js';
 import { EVENT_TYPES } from '../domain/event-catalogue.js';
 import {
   IDEMPOTENCY_CATEGORY,
@@ -12,7 +24,10 @@ import {
   PUBLISHED_EVENT_CATEGORY,
   type EventPublished,
 } from '../domain/published-event.events.js';
-import { ENDPOINT_READ_REPOSITORY, type EndpointReadRepository } from '../read-models/endpoint-read.repository.js';
+import {
+  ENDPOINT_READ_REPOSITORY,
+  type EndpointReadRepository,
+} from '../read-models/endpoint-read.repository.js';
 import { PublishEventCommand, type PublishResult } from './publish-event.command.js';
 
 type Fanout = EventPublished['data']['deliveries'];
@@ -33,24 +48,44 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
 
   async execute(c: PublishEventCommand): Promise<PublishResult> {
     if (!EVENT_TYPES.has(c.eventType) || c.eventType === 'webhook.test') {
-      throw new DomainError('invalid', `Unknown event type "${c.eventType}". See GET /api/v1/webhooks/event-types.`, 'unknown_event_type', [
-        { field: 'type', message: 'not in the event catalogue (webhook.test is sent by the endpoint test route only)' },
-      ]);
+      throw new DomainError(
+        'invalid',
+        `Unknown event type "${c.eventType}". See GET /api/v1/webhooks/event-types.`,
+        'unknown_event_type',
+        [
+          {
+            field: 'type',
+            message: 'not in the event catalogue (webhook.test is sent by the endpoint test route only)',
+          },
+        ],
+      );
     }
     const size = Buffer.byteLength(JSON.stringify(c.payload), 'utf8');
     if (size > this.config.maxEventPayloadBytes) {
-      throw new DomainError('too_large', `The event data is ${size} bytes; the limit is ${this.config.maxEventPayloadBytes} (MAX_EVENT_PAYLOAD_BYTES).`, 'payload_too_large');
+      throw new DomainError(
+        'too_large',
+        `The event data is ${size} bytes; the limit is ${this.config.maxEventPayloadBytes} (MAX_EVENT_PAYLOAD_BYTES).`,
+        'payload_too_large',
+      );
     }
     const meta = metadataOf(c.context);
     if (c.idempotencyKey === undefined) return this.publish(c, newId('evt'), await this.fanout(c), meta);
     return this.publishOnce(c, meta, 0);
   }
 
-  private async publishOnce(c: PublishEventCommand, meta: EventMetadata, round: number): Promise<PublishResult> {
-    const keyHash = createHash('sha256').update(`${c.workspaceId}\n${c.idempotencyKey}`).digest('hex').slice(0, 40);
+  private async publishOnce(
+    c: PublishEventCommand,
+    meta: EventMetadata,
+    round: number,
+  ): Promise<PublishResult> {
+    const keyHash = createHash('sha256')
+      .update(`${c.workspaceId}\n${c.idempotencyKey}`)
+      .digest('hex')
+      .slice(0, 40);
     const stream = streamName(IDEMPOTENCY_CATEGORY, keyHash);
     const history = await this.store.readStream(stream);
-    const last = history[history.length - 1] as unknown as (IdempotencyKeyClaimed & { revision: number; data: { deliveries?: Fanout } }) | undefined;
+    const last = history[history.length - 1] as unknown as
+      (IdempotencyKeyClaimed & { revision: number; data: { deliveries?: Fanout } }) | undefined;
     const now = this.clock.now();
     if (last && new Date(last.data.expiresAt) > now) {
       const published = await this.store.readStream(streamName(PUBLISHED_EVENT_CATEGORY, last.data.eventId));
@@ -81,7 +116,8 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
       );
     } catch (error) {
       // Someone published with the same key a moment ago: answer with theirs.
-      if (error instanceof WrongExpectedRevisionError && round < 3) return this.publishOnce(c, meta, round + 1);
+      if (error instanceof WrongExpectedRevisionError && round < 3)
+        return this.publishOnce(c, meta, round + 1);
       throw error;
     }
     return this.publish(c, eventId, deliveries, meta);
@@ -92,7 +128,12 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     return subscribed.map((e) => ({ deliveryId: newId('dlv'), endpointId: e.endpointId }));
   }
 
-  private async publish(c: PublishEventCommand, eventId: string, deliveries: Fanout, meta: EventMetadata): Promise<PublishResult> {
+  private async publish(
+    c: PublishEventCommand,
+    eventId: string,
+    deliveries: Fanout,
+    meta: EventMetadata,
+  ): Promise<PublishResult> {
     const event: EventPublished = {
       type: 'EventPublished',
       data: {
@@ -105,7 +146,11 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
         deliveries,
       },
     };
-    await this.store.append(streamName(PUBLISHED_EVENT_CATEGORY, eventId), [{ ...event, metadata: meta }], 'no_stream');
+    await this.store.append(
+      streamName(PUBLISHED_EVENT_CATEGORY, eventId),
+      [{ ...event, metadata: meta }],
+      'no_stream',
+    );
     return { eventId, deliveryIds: deliveries.map((d) => d.deliveryId) };
   }
 }

@@ -5,8 +5,14 @@ import { EVENT_STORE, type EventStore } from '../../../event-store/src/index.js'
 import { subscribesTo } from '../domain/event-catalogue.js';
 import { endpointNotFound } from '../domain/endpoint.errors.js';
 import type { EventPublished } from '../domain/published-event.events.js';
-import { DELIVERY_READ_REPOSITORY, type DeliveryReadRepository } from '../read-models/delivery-read.repository.js';
-import { ENDPOINT_READ_REPOSITORY, type EndpointReadRepository } from '../read-models/endpoint-read.repository.js';
+import {
+  DELIVERY_READ_REPOSITORY,
+  type DeliveryReadRepository,
+} from '../read-models/delivery-read.repository.js';
+import {
+  ENDPOINT_READ_REPOSITORY,
+  type EndpointReadRepository,
+} from '../read-models/endpoint-read.repository.js';
 import { RequestDeliveryCommand } from './delivery-commands.js';
 import { RecoverEndpointCommand, type RecoverResult } from './recover-endpoint.command.js';
 
@@ -35,12 +41,24 @@ export class RecoverEndpointHandler implements ICommandHandler<RecoverEndpointCo
     const now = this.clock.now();
     const until = c.until ?? now;
     if (c.since > until) {
-      throw new DomainError('invalid', 'since must not be after until.', 'invalid_window', [{ field: 'since', message: 'after until' }]);
+      throw new DomainError('invalid', 'since must not be after until.', 'invalid_window', [
+        { field: 'since', message: 'after until' },
+      ]);
     }
     if (!c.dryRun && endpoint.status !== 'enabled') {
-      throw new DomainError('conflict', 'The endpoint is disabled; enable it before recovering (dryRun works either way).', 'endpoint_disabled');
+      throw new DomainError(
+        'conflict',
+        'The endpoint is disabled; enable it before recovering (dryRun works either way).',
+        'endpoint_disabled',
+      );
     }
-    const missed = await this.missedEvents(c.workspaceId, endpoint.events, c.since, until, endpoint.endpointId);
+    const missed = await this.missedEvents(
+      c.workspaceId,
+      endpoint.events,
+      c.since,
+      until,
+      endpoint.endpointId,
+    );
     if (c.dryRun) return { count: missed.length, deliveryIds: [] };
     const deliveryIds: string[] = [];
     for (const [i, e] of missed.entries()) {
@@ -63,7 +81,13 @@ export class RecoverEndpointHandler implements ICommandHandler<RecoverEndpointCo
     return { count: deliveryIds.length, deliveryIds };
   }
 
-  private async missedEvents(workspaceId: string, subscribed: string[], since: Date, until: Date, endpointId: string) {
+  private async missedEvents(
+    workspaceId: string,
+    subscribed: string[],
+    since: Date,
+    until: Date,
+    endpointId: string,
+  ) {
     const candidates: EventPublished['data'][] = [];
     let after = 0;
     for (;;) {
@@ -73,7 +97,13 @@ export class RecoverEndpointHandler implements ICommandHandler<RecoverEndpointCo
         if (recorded.type !== 'EventPublished') continue;
         const e = (recorded as unknown as EventPublished).data;
         const at = new Date(e.createdAt);
-        if (e.workspaceId === workspaceId && !e.test && at >= since && at <= until && subscribesTo(subscribed, e.eventType)) {
+        if (
+          e.workspaceId === workspaceId &&
+          !e.test &&
+          at >= since &&
+          at <= until &&
+          subscribesTo(subscribed, e.eventType)
+        ) {
           candidates.push(e);
         }
       }

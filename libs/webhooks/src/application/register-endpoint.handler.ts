@@ -13,7 +13,10 @@ import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
 import { validateWebhookUrl } from './webhook-url.validator.js';
 
 @CommandHandler(RegisterEndpointCommand)
-export class RegisterEndpointHandler implements ICommandHandler<RegisterEndpointCommand, { endpoint: ExistingEndpoint; secret: string }> {
+export class RegisterEndpointHandler implements ICommandHandler<
+  RegisterEndpointCommand,
+  { endpoint: ExistingEndpoint; secret: string }
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,

@@ -12,7 +12,10 @@ import { RotateSecretCommand } from './rotate-secret.command.js';
 import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
 
 @CommandHandler(RotateSecretCommand)
-export class RotateSecretHandler implements ICommandHandler<RotateSecretCommand, { secret: string; previousSecretExpiresAt: string | null }> {
+export class RotateSecretHandler implements ICommandHandler<
+  RotateSecretCommand,
+  { secret: string; previousSecretExpiresAt: string | null }
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,

@@ -1,5 +1,9 @@
 import { newId } from '../../../kernel/src/index.js';
-import { type ContractFactory, type ContractOptions, describeContract } from '../../../read-store/src/contract/contract-suite.js';
+import {
+  type ContractFactory,
+  type ContractOptions,
+  describeContract,
+} from '../../../read-store/src/contract/contract-suite.js';
 import type { SecretVault } from './secret-vault.port.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -8,7 +12,11 @@ const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
  * What every SecretVault adapter must do. Instances opened by one factory share the same key store
  * and the same master key (DATA_ENCRYPTION_KEY), like the processes of one deployment.
  */
-export function secretVaultContract(adapterName: string, factory: ContractFactory<SecretVault>, options: ContractOptions = {}): void {
+export function secretVaultContract(
+  adapterName: string,
+  factory: ContractFactory<SecretVault>,
+  options: ContractOptions = {},
+): void {
   describeContract(`SecretVault contract [${adapterName}]`, factory, options, (ctx) => {
     it('encrypts a secret so that it decrypts again, without the plaintext in the blob', async () => {
       const endpointId = newId('ep');
@@ -68,7 +76,10 @@ export function secretVaultContract(adapterName: string, factory: ContractFactor
     it('settles on one key when two instances create it at the same time', async () => {
       const endpointId = newId('ep');
       const other = await ctx.another();
-      const [a, b] = await Promise.all([ctx.subject.encrypt(endpointId, 'from a'), other.encrypt(endpointId, 'from b')]);
+      const [a, b] = await Promise.all([
+        ctx.subject.encrypt(endpointId, 'from a'),
+        other.encrypt(endpointId, 'from b'),
+      ]);
       const third = await ctx.another();
       expect(await third.decrypt(endpointId, a)).toBe('from a');
       expect(await third.decrypt(endpointId, b)).toBe('from b');

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { sqliteContractFactory } from '../../../read-store/src/contract/sqlite-contract-factory.js';
-import { mongoContractFactory, mongoContractOptions } from '../../../read-store/src/mongoose/mongo-contract-factory.js';
+import {
+  mongoContractFactory,
+  mongoContractOptions,
+} from '../../../read-store/src/mongoose/mongo-contract-factory.js';
 import { MongooseSecretVault } from '../infrastructure/mongoose-secret-vault.js';
 import { SqliteSecretVault } from '../infrastructure/sqlite-secret-vault.js';
 import { secretVaultContract } from './secret-vault.contract.js';

@@ -6,13 +6,19 @@ import { EVENT_STORE, type EventStore, streamName } from '../../../event-store/s
 import { catalogueEntry } from '../domain/event-catalogue.js';
 import { endpointNotFound } from '../domain/endpoint.errors.js';
 import { type EventPublished, PUBLISHED_EVENT_CATEGORY } from '../domain/published-event.events.js';
-import { ENDPOINT_READ_REPOSITORY, type EndpointReadRepository } from '../read-models/endpoint-read.repository.js';
+import {
+  ENDPOINT_READ_REPOSITORY,
+  type EndpointReadRepository,
+} from '../read-models/endpoint-read.repository.js';
 import { SendTestDeliveryCommand } from './send-test-delivery.command.js';
 import { validateWebhookUrl } from './webhook-url.validator.js';
 
 /** A test is a real published event addressed to one endpoint: same signing, sending and logging path. */
 @CommandHandler(SendTestDeliveryCommand)
-export class SendTestDeliveryHandler implements ICommandHandler<SendTestDeliveryCommand, { deliveryId: string; eventId: string }> {
+export class SendTestDeliveryHandler implements ICommandHandler<
+  SendTestDeliveryCommand,
+  { deliveryId: string; eventId: string }
+> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(ENDPOINT_READ_REPOSITORY) private readonly endpoints: EndpointReadRepository,
@@ -26,7 +32,9 @@ export class SendTestDeliveryHandler implements ICommandHandler<SendTestDelivery
     const type = c.eventType ?? 'webhook.test';
     const entry = catalogueEntry(type);
     if (!entry) {
-      throw new DomainError('invalid', `Unknown event type "${type}".`, 'unknown_event_type', [{ field: 'eventType', message: 'not in the event catalogue' }]);
+      throw new DomainError('invalid', `Unknown event type "${type}".`, 'unknown_event_type', [
+        { field: 'eventType', message: 'not in the event catalogue' },
+      ]);
     }
     await validateWebhookUrl(endpoint.url, this.config.webhooks.allowPrivateNetworks);
     const now = this.clock.now();
@@ -44,7 +52,11 @@ export class SendTestDeliveryHandler implements ICommandHandler<SendTestDelivery
         deliveries: [{ deliveryId, endpointId: endpoint.endpointId }],
       },
     };
-    await this.store.append(streamName(PUBLISHED_EVENT_CATEGORY, eventId), [{ ...event, metadata: metadataOf(c.context) }], 'no_stream');
+    await this.store.append(
+      streamName(PUBLISHED_EVENT_CATEGORY, eventId),
+      [{ ...event, metadata: metadataOf(c.context) }],
+      'no_stream',
+    );
     return { deliveryId, eventId };
   }
 }

@@ -4,7 +4,12 @@ export class UpdateEndpointCommand {
   constructor(
     readonly workspaceId: string,
     readonly endpointId: string,
-    readonly changes: { url?: string; events?: string[]; description?: string; status?: 'enabled' | 'disabled' },
+    readonly changes: {
+      url?: string;
+      events?: string[];
+      description?: string;
+      status?: 'enabled' | 'disabled';
+    },
     readonly context: CommandContext,
   ) {}
 }

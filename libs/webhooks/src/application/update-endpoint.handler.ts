@@ -22,7 +22,8 @@ export class UpdateEndpointHandler implements ICommandHandler<UpdateEndpointComm
   async execute(c: UpdateEndpointCommand): Promise<ExistingEndpoint> {
     const stream = endpointStream(c.endpointId);
     const changes = { ...c.changes };
-    if (changes.url !== undefined) changes.url = await validateWebhookUrl(changes.url, this.config.webhooks.allowPrivateNetworks);
+    if (changes.url !== undefined)
+      changes.url = await validateWebhookUrl(changes.url, this.config.webhooks.allowPrivateNetworks);
     const decision = await decideAndAppend(
       this.store,
       stream,

@@ -5,8 +5,15 @@ import { deliveryNotFound } from '../domain/delivery.errors.js';
 import type { DeliveryStatus } from '../domain/delivery.state.js';
 import { endpointNotFound } from '../domain/endpoint.errors.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
-import { DELIVERY_READ_REPOSITORY, type DeliveryReadRepository, type DeliveryView } from '../read-models/delivery-read.repository.js';
-import { ENDPOINT_READ_REPOSITORY, type EndpointReadRepository } from '../read-models/endpoint-read.repository.js';
+import {
+  DELIVERY_READ_REPOSITORY,
+  type DeliveryReadRepository,
+  type DeliveryView,
+} from '../read-models/delivery-read.repository.js';
+import {
+  ENDPOINT_READ_REPOSITORY,
+  type EndpointReadRepository,
+} from '../read-models/endpoint-read.repository.js';
 import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
 
 /** The read side of webhooks: answers only from read models (and the vault, to reveal a secret). */
@@ -29,7 +36,10 @@ export class WebhookQueries {
     return this.endpoints.list(workspaceId, limit, decodeCursor(cursor));
   }
 
-  async secret(workspaceId: string, endpointId: string): Promise<{ secret: string; previousSecretExpiresAt: string | null }> {
+  async secret(
+    workspaceId: string,
+    endpointId: string,
+  ): Promise<{ secret: string; previousSecretExpiresAt: string | null }> {
     const e = await this.endpoint(workspaceId, endpointId);
     const secret = await this.vault.decrypt(e.endpointId, e.secrets.current);
     if (secret === null) throw endpointNotFound();
@@ -54,7 +64,10 @@ export class WebhookQueries {
     });
   }
 
-  async delivery(workspaceId: string, deliveryId: string): Promise<DeliveryView & { attempts: AttemptRecord[] }> {
+  async delivery(
+    workspaceId: string,
+    deliveryId: string,
+  ): Promise<DeliveryView & { attempts: AttemptRecord[] }> {
     const d = isId('dlv', deliveryId) ? await this.deliveries.findById(workspaceId, deliveryId) : null;
     if (!d) throw deliveryNotFound();
     return d;

@@ -57,7 +57,11 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
       ];
     }
     if (state.status === 'absent') throw deliveryNotFound();
-    const ids = { deliveryId: state.deliveryId, endpointId: state.endpointId, workspaceId: state.workspaceId };
+    const ids = {
+      deliveryId: state.deliveryId,
+      endpointId: state.endpointId,
+      workspaceId: state.workspaceId,
+    };
     const at = command.now.toISOString();
     switch (command.type) {
       case 'RecordAttempt': {
@@ -65,16 +69,38 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
         const attempted: DeliveryEvent = { type: 'DeliveryAttempted', data: { ...ids, ...command.attempt } };
         // Cancelled while the request was in flight: the attempt still happened and is logged, nothing follows.
         if (state.status !== 'pending') return [attempted];
-        if (command.succeeded) return [attempted, { type: 'DeliverySucceeded', data: { ...ids, attempt: n, succeededAt: at } }];
-        if (command.gone) return [attempted, { type: 'DeliveryFailed', data: { ...ids, attempt: n, reason: 'gone', failedAt: at } }];
-        if (state.manual) return [attempted, { type: 'DeliveryFailed', data: { ...ids, attempt: n, reason: 'manual-retry-failed', failedAt: at } }];
+        if (command.succeeded)
+          return [attempted, { type: 'DeliverySucceeded', data: { ...ids, attempt: n, succeededAt: at } }];
+        if (command.gone)
+          return [
+            attempted,
+            { type: 'DeliveryFailed', data: { ...ids, attempt: n, reason: 'gone', failedAt: at } },
+          ];
+        if (state.manual)
+          return [
+            attempted,
+            {
+              type: 'DeliveryFailed',
+              data: { ...ids, attempt: n, reason: 'manual-retry-failed', failedAt: at },
+            },
+          ];
         if (!hasAttemptsLeft(n, command.settings)) {
-          return [attempted, { type: 'DeliveryFailed', data: { ...ids, attempt: n, reason: 'exhausted', failedAt: at } }];
+          return [
+            attempted,
+            { type: 'DeliveryFailed', data: { ...ids, attempt: n, reason: 'exhausted', failedAt: at } },
+          ];
         }
         const delay = retryDelayMs(n, command.settings, command.random, command.retryAfterMs);
         return [
           attempted,
-          { type: 'DeliveryRetryScheduled', data: { ...ids, attempt: n, nextAttemptAt: new Date(command.now.getTime() + delay).toISOString() } },
+          {
+            type: 'DeliveryRetryScheduled',
+            data: {
+              ...ids,
+              attempt: n,
+              nextAttemptAt: new Date(command.now.getTime() + delay).toISOString(),
+            },
+          },
         ];
       }
       case 'CancelDelivery':
@@ -107,13 +133,30 @@ export const deliveryDecider: Decider<DeliveryState, DeliveryCommand, DeliveryEv
     if (state.status === 'absent') return state;
     switch (event.type) {
       case 'DeliveryAttempted':
-        return { ...state, attemptCount: event.data.attempt, nextAttemptAt: null, updatedAt: event.data.startedAt };
+        return {
+          ...state,
+          attemptCount: event.data.attempt,
+          nextAttemptAt: null,
+          updatedAt: event.data.startedAt,
+        };
       case 'DeliverySucceeded':
-        return { ...state, status: 'succeeded', nextAttemptAt: null, manual: false, updatedAt: event.data.succeededAt };
+        return {
+          ...state,
+          status: 'succeeded',
+          nextAttemptAt: null,
+          manual: false,
+          updatedAt: event.data.succeededAt,
+        };
       case 'DeliveryRetryScheduled':
         return { ...state, status: 'pending', nextAttemptAt: event.data.nextAttemptAt };
       case 'DeliveryFailed':
-        return { ...state, status: 'failed', nextAttemptAt: null, manual: false, updatedAt: event.data.failedAt };
+        return {
+          ...state,
+          status: 'failed',
+          nextAttemptAt: null,
+          manual: false,
+          updatedAt: event.data.failedAt,
+        };
       case 'DeliveryCancelled':
         return { ...state, status: 'cancelled', nextAttemptAt: null, updatedAt: event.data.cancelledAt };
       case 'DeliveryRetryRequested':

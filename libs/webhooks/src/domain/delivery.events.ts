@@ -40,17 +40,36 @@ export interface DeliverySucceeded {
 
 export interface DeliveryRetryScheduled {
   type: 'DeliveryRetryScheduled';
-  data: { deliveryId: string; endpointId: string; workspaceId: string; attempt: number; nextAttemptAt: string };
+  data: {
+    deliveryId: string;
+    endpointId: string;
+    workspaceId: string;
+    attempt: number;
+    nextAttemptAt: string;
+  };
 }
 
 export interface DeliveryFailed {
   type: 'DeliveryFailed';
-  data: { deliveryId: string; endpointId: string; workspaceId: string; attempt: number; reason: 'exhausted' | 'gone' | 'manual-retry-failed'; failedAt: string };
+  data: {
+    deliveryId: string;
+    endpointId: string;
+    workspaceId: string;
+    attempt: number;
+    reason: 'exhausted' | 'gone' | 'manual-retry-failed';
+    failedAt: string;
+  };
 }
 
 export interface DeliveryCancelled {
   type: 'DeliveryCancelled';
-  data: { deliveryId: string; endpointId: string; workspaceId: string; reason: 'endpoint deleted' | 'endpoint disabled'; cancelledAt: string };
+  data: {
+    deliveryId: string;
+    endpointId: string;
+    workspaceId: string;
+    reason: 'endpoint deleted' | 'endpoint disabled';
+    cancelledAt: string;
+  };
 }
 
 /** A user asked to send again now (`POST /deliveries/{id}/retry`). */

@@ -74,7 +74,10 @@ const deliverySchema = new Schema<DeliveryDocument>(
 deliverySchema.index({ endpointId: 1, createdAt: -1, _id: -1 }, { name: 'deliveries_endpoint_created' });
 deliverySchema.index({ status: 1, nextAttemptAt: 1 }, { name: 'deliveries_due' });
 
-const headerSchema = new Schema<HeaderField>({ name: { type: String, required: true }, value: { type: String, required: true } }, { _id: false });
+const headerSchema = new Schema<HeaderField>(
+  { name: { type: String, required: true }, value: { type: String, required: true } },
+  { _id: false },
+);
 
 const attemptSchema = new Schema<AttemptDocument>(
   {
@@ -92,10 +95,15 @@ const attemptSchema = new Schema<AttemptDocument>(
   },
   { versionKey: false, collection: 'delivery_attempts' },
 );
-attemptSchema.index({ deliveryId: 1, attempt: 1 }, { unique: true, name: 'delivery_attempts_delivery_attempt' });
+attemptSchema.index(
+  { deliveryId: 1, attempt: 1 },
+  { unique: true, name: 'delivery_attempts_delivery_attempt' },
+);
 
-const toFields = (headers: Record<string, string>): HeaderField[] => Object.entries(headers).map(([name, value]) => ({ name, value }));
-const fromFields = (fields: HeaderField[]): Record<string, string> => Object.fromEntries(fields.map((f) => [f.name, f.value]));
+const toFields = (headers: Record<string, string>): HeaderField[] =>
+  Object.entries(headers).map(([name, value]) => ({ name, value }));
+const fromFields = (fields: HeaderField[]): Record<string, string> =>
+  Object.fromEntries(fields.map((f) => [f.name, f.value]));
 
 function toAttemptRecord(d: AttemptDocument): AttemptRecord {
   return {
@@ -167,14 +175,21 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
       responseHeaders: attempt.responseHeaders ? toFields(attempt.responseHeaders) : null,
     };
     try {
-      await this.mongo.connection.collection<AttemptDocument>(this.attempts.collection.collectionName).insertOne(doc);
+      await this.mongo.connection
+        .collection<AttemptDocument>(this.attempts.collection.collectionName)
+        .insertOne(doc);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error; // already stored: a replay
     }
   }
 
-  async findById(workspaceId: string, deliveryId: string): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null> {
-    const doc = await this.deliveries.findOne({ _id: deliveryId, workspaceId }, { view: 1 }).lean<Pick<DeliveryDocument, 'view'>>();
+  async findById(
+    workspaceId: string,
+    deliveryId: string,
+  ): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null> {
+    const doc = await this.deliveries
+      .findOne({ _id: deliveryId, workspaceId }, { view: 1 })
+      .lean<Pick<DeliveryDocument, 'view'>>();
     if (!doc) return null;
     const attempts = await this.attempts.find({ deliveryId }).sort({ attempt: 1 }).lean<AttemptDocument[]>();
     return { ...doc.view, attempts: attempts.map(toAttemptRecord) };
@@ -206,7 +221,13 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
    * document lock on FerretDB 1.x (whose findOneAndUpdate is not). A candidate another dispatcher
    * took in between simply does not match; the loop then looks further down the queue.
    */
-  async claimDue(now: Date, limit: number, leaseMs: number, owner: string, busyEndpoints: string[]): Promise<ClaimedDelivery[]> {
+  async claimDue(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    owner: string,
+    busyEndpoints: string[],
+  ): Promise<ClaimedDelivery[]> {
     const claimable: QueryFilter<DeliveryDocument> = {
       status: 'pending',
       nextAttemptAt: { $lte: now },
@@ -239,7 +260,10 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
 
   async releaseLease(deliveryId: string, owner: string): Promise<void> {
     await this.mongo.locks.run(`deliveries:${deliveryId}`, () =>
-      this.deliveries.updateOne({ _id: deliveryId, leaseOwner: owner }, { $set: { leaseOwner: null, leaseUntil: null } }),
+      this.deliveries.updateOne(
+        { _id: deliveryId, leaseOwner: owner },
+        { $set: { leaseOwner: null, leaseUntil: null } },
+      ),
     );
   }
 
@@ -247,7 +271,11 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
     const now = new Date();
     const doc = await this.deliveries
       .findOne(
-        { status: 'pending', nextAttemptAt: { $ne: null }, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }] },
+        {
+          status: 'pending',
+          nextAttemptAt: { $ne: null },
+          $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
+        },
         { nextAttemptAt: 1 },
       )
       .sort({ nextAttemptAt: 1 })
@@ -256,7 +284,9 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
   }
 
   async pendingIdsByEndpoint(endpointId: string): Promise<string[]> {
-    const docs = await this.deliveries.find({ endpointId, status: 'pending' }, { _id: 1 }).lean<Pick<DeliveryDocument, '_id'>[]>();
+    const docs = await this.deliveries
+      .find({ endpointId, status: 'pending' }, { _id: 1 })
+      .lean<Pick<DeliveryDocument, '_id'>[]>();
     return docs.map((d) => d._id);
   }
 

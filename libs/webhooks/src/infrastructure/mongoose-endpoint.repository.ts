@@ -2,7 +2,12 @@ import { type Model, Schema } from 'mongoose';
 import type { Page } from '../../../kernel/src/index.js';
 import { toPage } from '../../../kernel/src/index.js';
 import type { MongoConnection } from '../../../read-store/src/mongoose/mongo-connection.js';
-import { afterCursor, modelOn, NEWEST_FIRST, upsertIgnoringApplied } from '../../../read-store/src/mongoose/mongoose-support.js';
+import {
+  afterCursor,
+  modelOn,
+  NEWEST_FIRST,
+  upsertIgnoringApplied,
+} from '../../../read-store/src/mongoose/mongoose-support.js';
 import { WILDCARD } from '../domain/event-catalogue.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
 import type { EndpointReadRepository, StoredEndpoint } from '../read-models/endpoint-read.repository.js';
@@ -50,7 +55,9 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
   }
 
   async get(endpointId: string): Promise<StoredEndpoint | null> {
-    const doc = await this.model.findById(endpointId, { state: 1, revision: 1 }).lean<Pick<EndpointDocument, 'state' | 'revision'>>();
+    const doc = await this.model
+      .findById(endpointId, { state: 1, revision: 1 })
+      .lean<Pick<EndpointDocument, 'state' | 'revision'>>();
     return doc ? { state: doc.state, revision: doc.revision } : null;
   }
 
@@ -79,7 +86,11 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
     return doc ? doc.state : null;
   }
 
-  async list(workspaceId: string, limit: number, cursor?: { t: string; id: string }): Promise<Page<ExistingEndpoint>> {
+  async list(
+    workspaceId: string,
+    limit: number,
+    cursor?: { t: string; id: string },
+  ): Promise<Page<ExistingEndpoint>> {
     const docs = await this.model
       .find({ workspaceId, status: { $ne: 'deleted' }, ...afterCursor(cursor) }, { state: 1 })
       .sort(NEWEST_FIRST)

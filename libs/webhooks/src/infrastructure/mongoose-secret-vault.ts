@@ -60,7 +60,11 @@ export class MongooseSecretVault implements SecretVault {
       const wrappedKey = this.master.encrypt(randomBytes(32).toString('base64'), endpointId);
       try {
         // Insert-if-absent: of two instances creating the key at once, one insert wins and both use it.
-        await this.model.updateOne({ _id: endpointId }, { $setOnInsert: { wrappedKey, destroyedAt: null } }, { upsert: true });
+        await this.model.updateOne(
+          { _id: endpointId },
+          { $setOnInsert: { wrappedKey, destroyedAt: null } },
+          { upsert: true },
+        );
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }

@@ -43,14 +43,24 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
            view = excluded.view, revision = excluded.revision
          WHERE excluded.revision > deliveries.revision`,
       ),
-      addAttempt: db.prepare('INSERT OR IGNORE INTO delivery_attempts (delivery_id, attempt, record) VALUES (?, ?, ?)'),
-      attempts: db.prepare<[string], { record: string }>('SELECT record FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt'),
-      byId: db.prepare<[string, string], Row>('SELECT view, revision FROM deliveries WHERE workspace_id = ? AND id = ?'),
-      release: db.prepare('UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?'),
+      addAttempt: db.prepare(
+        'INSERT OR IGNORE INTO delivery_attempts (delivery_id, attempt, record) VALUES (?, ?, ?)',
+      ),
+      attempts: db.prepare<[string], { record: string }>(
+        'SELECT record FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt',
+      ),
+      byId: db.prepare<[string, string], Row>(
+        'SELECT view, revision FROM deliveries WHERE workspace_id = ? AND id = ?',
+      ),
+      release: db.prepare(
+        'UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?',
+      ),
       nextDue: db.prepare<[string], { at: string | null }>(
         `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?)`,
       ),
-      pendingByEndpoint: db.prepare<[string], { id: string }>(`SELECT id FROM deliveries WHERE endpoint_id = ? AND status = 'pending'`),
+      pendingByEndpoint: db.prepare<[string], { id: string }>(
+        `SELECT id FROM deliveries WHERE endpoint_id = ? AND status = 'pending'`,
+      ),
       clear: db.prepare('DELETE FROM deliveries'),
       clearAttempts: db.prepare('DELETE FROM delivery_attempts'),
     };
@@ -101,7 +111,10 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     this.stmts.addAttempt.run(deliveryId, attempt.attempt, JSON.stringify(attempt));
   }
 
-  async findById(workspaceId: string, deliveryId: string): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null> {
+  async findById(
+    workspaceId: string,
+    deliveryId: string,
+  ): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null> {
     const row = this.stmts.byId.get(workspaceId, deliveryId);
     if (!row) return null;
     const attempts = this.stmts.attempts.all(deliveryId).map((a) => JSON.parse(a.record) as AttemptRecord);
@@ -125,9 +138,16 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     );
   }
 
-  async claimDue(now: Date, limit: number, leaseMs: number, owner: string, busyEndpoints: string[]): Promise<ClaimedDelivery[]> {
+  async claimDue(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    owner: string,
+    busyEndpoints: string[],
+  ): Promise<ClaimedDelivery[]> {
     const nowIso = now.toISOString();
-    const busy = busyEndpoints.length > 0 ? `AND endpoint_id NOT IN (${busyEndpoints.map(() => '?').join(',')})` : '';
+    const busy =
+      busyEndpoints.length > 0 ? `AND endpoint_id NOT IN (${busyEndpoints.map(() => '?').join(',')})` : '';
     // One UPDATE … RETURNING: the lease is taken atomically even with other processes on the same file.
     const rows = this.readDb.db
       .prepare<unknown[], Row>(

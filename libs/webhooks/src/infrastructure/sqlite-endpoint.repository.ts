@@ -32,7 +32,9 @@ export class SqliteEndpointRepository implements EndpointReadRepository {
       byId: db.prepare<[string, string], Row>(
         `SELECT state, revision FROM endpoints WHERE workspace_id = ? AND id = ? AND status != 'deleted'`,
       ),
-      enabled: db.prepare<[string], Row>(`SELECT state, revision FROM endpoints WHERE workspace_id = ? AND status = 'enabled'`),
+      enabled: db.prepare<[string], Row>(
+        `SELECT state, revision FROM endpoints WHERE workspace_id = ? AND status = 'enabled'`,
+      ),
       clear: db.prepare('DELETE FROM endpoints'),
     };
   }
@@ -58,7 +60,11 @@ export class SqliteEndpointRepository implements EndpointReadRepository {
     return row ? (JSON.parse(row.state) as ExistingEndpoint) : null;
   }
 
-  async list(workspaceId: string, limit: number, cursor?: { t: string; id: string }): Promise<Page<ExistingEndpoint>> {
+  async list(
+    workspaceId: string,
+    limit: number,
+    cursor?: { t: string; id: string },
+  ): Promise<Page<ExistingEndpoint>> {
     const rows = this.readDb.db
       .prepare<Record<string, unknown>, Row>(
         `SELECT state, revision FROM endpoints WHERE workspace_id = @workspaceId AND status != 'deleted'

@@ -18,10 +18,14 @@ export class SqliteSecretVault implements SecretVault {
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS endpoint_keys (endpoint_id TEXT PRIMARY KEY, wrapped_key TEXT, destroyed_at TEXT)`);
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS endpoint_keys (endpoint_id TEXT PRIMARY KEY, wrapped_key TEXT, destroyed_at TEXT)`,
+    );
     this.master = new SecretCipher(masterKey);
     this.stmts = {
-      get: this.db.prepare<[string], { wrapped_key: string | null }>('SELECT wrapped_key FROM endpoint_keys WHERE endpoint_id = ?'),
+      get: this.db.prepare<[string], { wrapped_key: string | null }>(
+        'SELECT wrapped_key FROM endpoint_keys WHERE endpoint_id = ?',
+      ),
       insert: this.db.prepare('INSERT OR IGNORE INTO endpoint_keys (endpoint_id, wrapped_key) VALUES (?, ?)'),
       destroy: this.db.prepare(
         `INSERT INTO endpoint_keys (endpoint_id, wrapped_key, destroyed_at) VALUES (?, NULL, ?)

@@ -1,5 +1,9 @@
 import { decodeCursor, newId } from '../../../kernel/src/index.js';
-import { type ContractFactory, type ContractOptions, describeContract } from '../../../read-store/src/contract/contract-suite.js';
+import {
+  type ContractFactory,
+  type ContractOptions,
+  describeContract,
+} from '../../../read-store/src/contract/contract-suite.js';
 import type { AttemptRecord } from '../domain/delivery.events.js';
 import type { DeliveryListQuery, DeliveryReadRepository, DeliveryView } from './delivery-read.repository.js';
 
@@ -30,7 +34,13 @@ function delivery(overrides: Partial<DeliveryView> = {}): DeliveryView {
 }
 
 function finished(view: DeliveryView, status: 'succeeded' | 'failed' | 'cancelled'): DeliveryView {
-  return { ...view, status, nextAttemptAt: null, attemptCount: view.attemptCount + 1, updatedAt: at(0) } as DeliveryView;
+  return {
+    ...view,
+    status,
+    nextAttemptAt: null,
+    attemptCount: view.attemptCount + 1,
+    updatedAt: at(0),
+  } as DeliveryView;
 }
 
 function attempt(n: number, overrides: Partial<AttemptRecord> = {}): AttemptRecord {
@@ -38,7 +48,11 @@ function attempt(n: number, overrides: Partial<AttemptRecord> = {}): AttemptReco
     attempt: n,
     startedAt: at(n * 1000),
     durationMs: 42,
-    requestHeaders: { 'content-type': 'application/json', 'webhook-id': 'msg_1', 'webhook-signature': 'v1,abc' },
+    requestHeaders: {
+      'content-type': 'application/json',
+      'webhook-id': 'msg_1',
+      'webhook-signature': 'v1,abc',
+    },
     responseStatus: 500,
     responseHeaders: { 'content-type': 'text/plain' },
     responseBody: 'boom',
@@ -86,7 +100,11 @@ export function deliveryReadRepositoryContract(
       it('ends at the newest revision when two instances replay the same history concurrently', async () => {
         const other = await ctx.another();
         const base = delivery({ deliveryId: 'dlv_contract_race' });
-        const history = Array.from({ length: 8 }, (_, rev) => ({ ...base, attemptCount: rev, nextAttemptAt: at(rev * 1000) }));
+        const history = Array.from({ length: 8 }, (_, rev) => ({
+          ...base,
+          attemptCount: rev,
+          nextAttemptAt: at(rev * 1000),
+        }));
         await Promise.all([
           (async () => {
             for (const [rev, view] of history.entries()) await ctx.subject.save(view, rev);
@@ -122,8 +140,13 @@ export function deliveryReadRepositoryContract(
         await ctx.subject.save(view, 0);
         const other = await ctx.another();
         await ctx.subject.addAttempt(view.deliveryId, attempt(1));
-        await Promise.all([ctx.subject.addAttempt(view.deliveryId, attempt(1, { responseBody: 'replayed' })), other.addAttempt(view.deliveryId, attempt(1))]);
-        expect((await ctx.subject.findById('ws_contract_a', view.deliveryId))!.attempts).toEqual([attempt(1)]);
+        await Promise.all([
+          ctx.subject.addAttempt(view.deliveryId, attempt(1, { responseBody: 'replayed' })),
+          other.addAttempt(view.deliveryId, attempt(1)),
+        ]);
+        expect((await ctx.subject.findById('ws_contract_a', view.deliveryId))!.attempts).toEqual([
+          attempt(1),
+        ]);
       });
 
       it('keeps any header name, including "." and a leading "$", and null responses', async () => {
@@ -131,12 +154,20 @@ export function deliveryReadRepositoryContract(
         await ctx.subject.save(view, 0);
         const odd = attempt(1, {
           requestHeaders: { 'x.dotted.name': 'a', $dollar: 'b', 'webhook-id': 'msg_2' },
-          responseHeaders: { 'x.server.version': '1.2', '$weird': '$value.with.dots' },
+          responseHeaders: { 'x.server.version': '1.2', $weird: '$value.with.dots' },
         });
-        const timeout = attempt(2, { responseStatus: null, responseHeaders: null, responseBody: null, error: 'timeout after 15000 ms' });
+        const timeout = attempt(2, {
+          responseStatus: null,
+          responseHeaders: null,
+          responseBody: null,
+          error: 'timeout after 15000 ms',
+        });
         await ctx.subject.addAttempt(view.deliveryId, odd);
         await ctx.subject.addAttempt(view.deliveryId, timeout);
-        expect((await ctx.subject.findById('ws_contract_a', view.deliveryId))!.attempts).toEqual([odd, timeout]);
+        expect((await ctx.subject.findById('ws_contract_a', view.deliveryId))!.attempts).toEqual([
+          odd,
+          timeout,
+        ]);
       });
     });
 
@@ -150,20 +181,34 @@ export function deliveryReadRepositoryContract(
 
       it('lists one endpoint of one workspace newest first, filtered by status and event type', async () => {
         const a = delivery({ createdAt: '2025-03-01T10:00:00.000Z' });
-        const b = finished(delivery({ createdAt: '2025-03-01T11:00:00.000Z', eventType: 'order.created' }), 'succeeded');
+        const b = finished(
+          delivery({ createdAt: '2025-03-01T11:00:00.000Z', eventType: 'order.created' }),
+          'succeeded',
+        );
         const c = finished(delivery({ createdAt: '2025-03-01T12:00:00.000Z' }), 'failed');
         const otherEndpoint = delivery({ endpointId: 'ep_contract_2' });
         const otherWorkspace = delivery({ workspaceId: 'ws_contract_b' });
         await saveAll(ctx.subject, [a, b, c, otherEndpoint, otherWorkspace]);
 
         expect(idsOf((await ctx.subject.listByEndpoint(query())).data)).toEqual(idsOf([c, b, a]));
-        expect(idsOf((await ctx.subject.listByEndpoint(query({ status: 'pending' }))).data)).toEqual(idsOf([a]));
-        expect(idsOf((await ctx.subject.listByEndpoint(query({ status: 'succeeded' }))).data)).toEqual(idsOf([b]));
-        expect(idsOf((await ctx.subject.listByEndpoint(query({ eventType: 'message.received' }))).data)).toEqual(idsOf([c, a]));
-        expect(idsOf((await ctx.subject.listByEndpoint(query({ eventType: 'message.received', status: 'failed' }))).data)).toEqual(
-          idsOf([c]),
+        expect(idsOf((await ctx.subject.listByEndpoint(query({ status: 'pending' }))).data)).toEqual(
+          idsOf([a]),
         );
-        expect((await ctx.subject.listByEndpoint(query({ workspaceId: 'ws_contract_b' }))).data).toEqual([otherWorkspace]);
+        expect(idsOf((await ctx.subject.listByEndpoint(query({ status: 'succeeded' }))).data)).toEqual(
+          idsOf([b]),
+        );
+        expect(
+          idsOf((await ctx.subject.listByEndpoint(query({ eventType: 'message.received' }))).data),
+        ).toEqual(idsOf([c, a]));
+        expect(
+          idsOf(
+            (await ctx.subject.listByEndpoint(query({ eventType: 'message.received', status: 'failed' })))
+              .data,
+          ),
+        ).toEqual(idsOf([c]));
+        expect((await ctx.subject.listByEndpoint(query({ workspaceId: 'ws_contract_b' }))).data).toEqual([
+          otherWorkspace,
+        ]);
         expect((await ctx.subject.listByEndpoint(query({ workspaceId: 'ws_contract_c' }))).data).toEqual([]);
         const [first] = (await ctx.subject.listByEndpoint(query({ status: 'failed' }))).data;
         expect(first).toEqual(c);
@@ -192,7 +237,9 @@ export function deliveryReadRepositoryContract(
         const done = Array.from({ length: 3 }, () => finished(delivery(), 'succeeded'));
         await saveAll(ctx.subject, [...pending, ...done]);
         const first = await ctx.subject.listByEndpoint(query({ status: 'succeeded', limit: 2 }));
-        const second = await ctx.subject.listByEndpoint(query({ status: 'succeeded', limit: 2, cursor: decodeCursor(first.nextCursor!) }));
+        const second = await ctx.subject.listByEndpoint(
+          query({ status: 'succeeded', limit: 2, cursor: decodeCursor(first.nextCursor!) }),
+        );
         expect(sorted([...idsOf(first.data), ...idsOf(second.data)])).toEqual(sorted(idsOf(done)));
         expect(second.nextCursor).toBeNull();
       });
@@ -211,7 +258,9 @@ export function deliveryReadRepositoryContract(
         expect(sorted(claimed.map((c) => c.view.deliveryId))).toEqual(sorted(idsOf([early, middle, late])));
         expect(claimed.every((c) => c.leaseOwner === 'owner-a')).toBe(true);
         expect(claimed.find((c) => c.view.deliveryId === early.deliveryId)!.view).toEqual(early);
-        expect(idsOf((await ctx.subject.claimDue(NOW, 3, LEASE_MS, 'owner-a', [])).map((c) => c.view))).toEqual(idsOf([exactlyNow]));
+        expect(
+          idsOf((await ctx.subject.claimDue(NOW, 3, LEASE_MS, 'owner-a', [])).map((c) => c.view)),
+        ).toEqual(idsOf([exactlyNow]));
       });
 
       it('does not claim deliveries that are not due yet or no longer pending', async () => {
@@ -219,11 +268,16 @@ export function deliveryReadRepositoryContract(
         const done = delivery();
         await saveAll(ctx.subject, [future, done]);
         await ctx.subject.save(finished(done, 'succeeded'), 1);
-        for (const status of ['failed', 'cancelled'] as const) await ctx.subject.save(finished(delivery(), status), 0);
+        for (const status of ['failed', 'cancelled'] as const)
+          await ctx.subject.save(finished(delivery(), status), 0);
         expect(await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', [])).toEqual([]);
-        expect(idsOf((await ctx.subject.claimDue(new Date(NOW.getTime() + 1_000), 10, LEASE_MS, 'owner-a', [])).map((c) => c.view))).toEqual(
-          idsOf([future]),
-        );
+        expect(
+          idsOf(
+            (await ctx.subject.claimDue(new Date(NOW.getTime() + 1_000), 10, LEASE_MS, 'owner-a', [])).map(
+              (c) => c.view,
+            ),
+          ),
+        ).toEqual(idsOf([future]));
       });
 
       it('does not hand a leased delivery to anyone else until the lease expires', async () => {
@@ -231,9 +285,19 @@ export function deliveryReadRepositoryContract(
         await ctx.subject.save(view, 0);
         expect(await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', [])).toHaveLength(1);
         expect(await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-b', [])).toEqual([]);
-        expect(await ctx.subject.claimDue(new Date(NOW.getTime() + LEASE_MS - 1), 10, LEASE_MS, 'owner-b', [])).toEqual([]);
-        const afterExpiry = await ctx.subject.claimDue(new Date(NOW.getTime() + LEASE_MS + 1), 10, LEASE_MS, 'owner-b', []);
-        expect(afterExpiry.map((c) => [c.view.deliveryId, c.leaseOwner])).toEqual([[view.deliveryId, 'owner-b']]);
+        expect(
+          await ctx.subject.claimDue(new Date(NOW.getTime() + LEASE_MS - 1), 10, LEASE_MS, 'owner-b', []),
+        ).toEqual([]);
+        const afterExpiry = await ctx.subject.claimDue(
+          new Date(NOW.getTime() + LEASE_MS + 1),
+          10,
+          LEASE_MS,
+          'owner-b',
+          [],
+        );
+        expect(afterExpiry.map((c) => [c.view.deliveryId, c.leaseOwner])).toEqual([
+          [view.deliveryId, 'owner-b'],
+        ]);
       });
 
       it('skips deliveries of busy endpoints', async () => {
@@ -243,14 +307,16 @@ export function deliveryReadRepositoryContract(
         await saveAll(ctx.subject, [busy, free, alsoBusy]);
         const claimed = await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', ['ep_busy', 'ep_busy_too']);
         expect(idsOf(claimed.map((c) => c.view))).toEqual(idsOf([free]));
-        expect(sorted(idsOf((await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', [])).map((c) => c.view)))).toEqual(
-          sorted(idsOf([busy, alsoBusy])),
-        );
+        expect(
+          sorted(idsOf((await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', [])).map((c) => c.view))),
+        ).toEqual(sorted(idsOf([busy, alsoBusy])));
       });
 
       it('never gives one delivery to two concurrent claimers on different instances', async () => {
         const other = await ctx.another();
-        const due = Array.from({ length: 30 }, (_, i) => delivery({ nextAttemptAt: at(-100_000 + i), endpointId: `ep_contract_${i % 4}` }));
+        const due = Array.from({ length: 30 }, (_, i) =>
+          delivery({ nextAttemptAt: at(-100_000 + i), endpointId: `ep_contract_${i % 4}` }),
+        );
         await saveAll(ctx.subject, due);
         const claims: string[][] = [];
         const claimer = async (repo: DeliveryReadRepository, owner: string) => {
@@ -260,7 +326,12 @@ export function deliveryReadRepositoryContract(
             claims.push(batch.map((c) => c.view.deliveryId));
           }
         };
-        await Promise.all([claimer(ctx.subject, 'owner-a'), claimer(other, 'owner-b'), claimer(ctx.subject, 'owner-c'), claimer(other, 'owner-d')]);
+        await Promise.all([
+          claimer(ctx.subject, 'owner-a'),
+          claimer(other, 'owner-b'),
+          claimer(ctx.subject, 'owner-c'),
+          claimer(other, 'owner-d'),
+        ]);
         const all = claims.flat();
         expect(all).toHaveLength(30);
         expect(new Set(all).size).toBe(30);
@@ -283,7 +354,9 @@ export function deliveryReadRepositoryContract(
         await ctx.subject.releaseLease(view.deliveryId, 'owner-b');
         expect(await ctx.subject.claimDue(NOW, 1, LEASE_MS, 'owner-b', [])).toEqual([]);
         await ctx.subject.releaseLease(view.deliveryId, 'owner-a');
-        expect(idsOf((await ctx.subject.claimDue(NOW, 1, LEASE_MS, 'owner-b', [])).map((c) => c.view))).toEqual([view.deliveryId]);
+        expect(
+          idsOf((await ctx.subject.claimDue(NOW, 1, LEASE_MS, 'owner-b', [])).map((c) => c.view)),
+        ).toEqual([view.deliveryId]);
       });
 
       it('does nothing for an unknown delivery', async () => {
@@ -333,7 +406,9 @@ export function deliveryReadRepositoryContract(
         const elsewhere = delivery({ endpointId: 'ep_contract_2' });
         await saveAll(ctx.subject, [a, b, done, elsewhere]);
         await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', []);
-        expect(sorted(await ctx.subject.pendingIdsByEndpoint('ep_contract_1'))).toEqual(sorted(idsOf([a, b])));
+        expect(sorted(await ctx.subject.pendingIdsByEndpoint('ep_contract_1'))).toEqual(
+          sorted(idsOf([a, b])),
+        );
         expect(await ctx.subject.pendingIdsByEndpoint('ep_contract_none')).toEqual([]);
       });
 
@@ -349,7 +424,9 @@ export function deliveryReadRepositoryContract(
         expect(await ctx.subject.succeededEventIds('ep_contract_1', [])).toEqual(new Set());
         // The same event succeeded twice (a recovery re-send) is one id.
         await ctx.subject.save(finished(delivery({ eventId: ok2.eventId }), 'succeeded'), 0);
-        expect(await ctx.subject.succeededEventIds('ep_contract_1', [ok2.eventId])).toEqual(new Set([ok2.eventId]));
+        expect(await ctx.subject.succeededEventIds('ep_contract_1', [ok2.eventId])).toEqual(
+          new Set([ok2.eventId]),
+        );
       });
     });
 

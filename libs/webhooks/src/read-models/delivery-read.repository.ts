@@ -34,10 +34,19 @@ export interface DeliveryReadRepository {
   save(view: DeliveryView, revision: number): Promise<void>;
   /** Idempotent: the same (delivery, attempt number) is stored once. */
   addAttempt(deliveryId: string, attempt: AttemptRecord): Promise<void>;
-  findById(workspaceId: string, deliveryId: string): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null>;
+  findById(
+    workspaceId: string,
+    deliveryId: string,
+  ): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null>;
   listByEndpoint(query: DeliveryListQuery): Promise<Page<DeliveryView>>;
   /** Atomically leases up to `limit` pending deliveries due at `now`, skipping endpoints in `busyEndpoints`. */
-  claimDue(now: Date, limit: number, leaseMs: number, owner: string, busyEndpoints: string[]): Promise<ClaimedDelivery[]>;
+  claimDue(
+    now: Date,
+    limit: number,
+    leaseMs: number,
+    owner: string,
+    busyEndpoints: string[],
+  ): Promise<ClaimedDelivery[]>;
   releaseLease(deliveryId: string, owner: string): Promise<void>;
   /** Earliest `nextAttemptAt` among pending deliveries, to time the dispatcher's next wake-up. */
   nextDueAt(): Promise<Date | null>;

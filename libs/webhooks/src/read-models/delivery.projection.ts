@@ -30,7 +30,8 @@ export class DeliveryProjection implements Projection {
     const view: DeliveryView = {
       ...(after as ExistingDelivery),
       test: event.type === 'DeliveryRequested' ? event.data.test : (stored?.view.test ?? false),
-      recovered: event.type === 'DeliveryRequested' ? event.data.recovered : (stored?.view.recovered ?? false),
+      recovered:
+        event.type === 'DeliveryRequested' ? event.data.recovered : (stored?.view.recovered ?? false),
     };
     await this.repository.save(view, recorded.revision);
     if (view.status === 'pending' && view.nextAttemptAt) this.onDue(new Date(view.nextAttemptAt));

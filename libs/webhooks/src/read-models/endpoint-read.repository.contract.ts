@@ -1,5 +1,9 @@
 import { decodeCursor, newId } from '../../../kernel/src/index.js';
-import { type ContractFactory, type ContractOptions, describeContract } from '../../../read-store/src/contract/contract-suite.js';
+import {
+  type ContractFactory,
+  type ContractOptions,
+  describeContract,
+} from '../../../read-store/src/contract/contract-suite.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
 import type { EndpointReadRepository } from './endpoint-read.repository.js';
 
@@ -33,7 +37,10 @@ export function endpointReadRepositoryContract(
     describe('save / get', () => {
       it('stores the folded state with its revision, exactly as given', async () => {
         const state = endpoint({
-          secrets: { current: 'v1.new.tag.ct', previous: { secret: 'v1.old.tag.ct', expiresAt: '2025-03-02T10:00:00.000Z' } },
+          secrets: {
+            current: 'v1.new.tag.ct',
+            previous: { secret: 'v1.old.tag.ct', expiresAt: '2025-03-02T10:00:00.000Z' },
+          },
           events: ['*'],
         });
         await ctx.subject.save(state, 0);
@@ -54,7 +61,10 @@ export function endpointReadRepositoryContract(
 
       it('ends at the newest revision when two instances replay the same history concurrently', async () => {
         const other = await ctx.another();
-        const history = Array.from({ length: 8 }, (_, rev) => ({ ...endpoint({ endpointId: 'ep_contract_race' }), description: `rev ${rev}` }));
+        const history = Array.from({ length: 8 }, (_, rev) => ({
+          ...endpoint({ endpointId: 'ep_contract_race' }),
+          description: `rev ${rev}`,
+        }));
         await Promise.all([
           (async () => {
             for (const [rev, state] of history.entries()) await ctx.subject.save(state, rev);
@@ -91,7 +101,11 @@ export function endpointReadRepositoryContract(
     describe('list', () => {
       it('lists the workspace newest first, without deleted endpoints', async () => {
         const a = endpoint({ createdAt: '2025-03-01T10:00:00.000Z' });
-        const b = endpoint({ createdAt: '2025-03-01T11:00:00.000Z', status: 'disabled', disabledReason: 'gone' });
+        const b = endpoint({
+          createdAt: '2025-03-01T11:00:00.000Z',
+          status: 'disabled',
+          disabledReason: 'gone',
+        });
         const gone = endpoint({ createdAt: '2025-03-01T12:00:00.000Z', status: 'deleted' });
         const other = endpoint({ createdAt: '2025-03-01T13:00:00.000Z', workspaceId: 'ws_contract_b' });
         for (const e of [a, b, gone, other]) await ctx.subject.save(e, 0);
@@ -115,7 +129,11 @@ export function endpointReadRepositoryContract(
           cursor = decodeCursor(page.nextCursor);
         }
         expect(sizes).toEqual([2, 2, 2]);
-        const sameTime = all.slice(0, 5).map((e) => e.endpointId).sort().reverse();
+        const sameTime = all
+          .slice(0, 5)
+          .map((e) => e.endpointId)
+          .sort()
+          .reverse();
         expect(seen).toEqual([...sameTime, all[5]!.endpointId]);
       });
     });
@@ -128,11 +146,18 @@ export function endpointReadRepositoryContract(
         const disabled = endpoint({ status: 'disabled', disabledReason: 'manual', events: ['*'] });
         const deleted = endpoint({ status: 'deleted', events: ['message.received'] });
         const elsewhere = endpoint({ workspaceId: 'ws_contract_b', events: ['*'] });
-        for (const e of [exact, wildcard, otherType, disabled, deleted, elsewhere]) await ctx.subject.save(e, 0);
+        for (const e of [exact, wildcard, otherType, disabled, deleted, elsewhere])
+          await ctx.subject.save(e, 0);
 
-        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'message.received'))).toEqual(ids([exact, wildcard]));
-        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'lead.created'))).toEqual(ids([wildcard, otherType]));
-        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'payment.failed'))).toEqual(ids([wildcard]));
+        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'message.received'))).toEqual(
+          ids([exact, wildcard]),
+        );
+        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'lead.created'))).toEqual(
+          ids([wildcard, otherType]),
+        );
+        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'payment.failed'))).toEqual(
+          ids([wildcard]),
+        );
         expect(await ctx.subject.findSubscribed('ws_contract_c', 'message.received')).toEqual([]);
       });
 
@@ -141,8 +166,13 @@ export function endpointReadRepositoryContract(
         await ctx.subject.save(e, 0);
         await ctx.subject.save({ ...e, events: ['order.created'] }, 1);
         expect(await ctx.subject.findSubscribed('ws_contract_a', 'message.received')).toEqual([]);
-        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'order.created'))).toEqual([e.endpointId]);
-        await ctx.subject.save({ ...e, events: ['order.created'], status: 'disabled', disabledReason: 'gone' }, 2);
+        expect(ids(await ctx.subject.findSubscribed('ws_contract_a', 'order.created'))).toEqual([
+          e.endpointId,
+        ]);
+        await ctx.subject.save(
+          { ...e, events: ['order.created'], status: 'disabled', disabledReason: 'gone' },
+          2,
+        );
         expect(await ctx.subject.findSubscribed('ws_contract_a', 'order.created')).toEqual([]);
         await ctx.subject.save({ ...e, events: ['order.created'], status: 'deleted' }, 3);
         expect(await ctx.subject.findSubscribed('ws_contract_a', 'order.created')).toEqual([]);

@@ -15,7 +15,11 @@ export interface EndpointReadRepository {
   save(state: ExistingEndpoint, revision: number): Promise<void>;
   /** Not deleted, and of this workspace — anything else is "not found". */
   findById(workspaceId: string, endpointId: string): Promise<ExistingEndpoint | null>;
-  list(workspaceId: string, limit: number, cursor?: { t: string; id: string }): Promise<Page<ExistingEndpoint>>;
+  list(
+    workspaceId: string,
+    limit: number,
+    cursor?: { t: string; id: string },
+  ): Promise<Page<ExistingEndpoint>>;
   /** Enabled endpoints of the workspace subscribed to `eventType` (or "*"). */
   findSubscribed(workspaceId: string, eventType: string): Promise<ExistingEndpoint[]>;
   clear(): Promise<void>;

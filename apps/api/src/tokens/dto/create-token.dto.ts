@@ -13,7 +13,8 @@ export class CreateTokenDto {
   @ApiPropertyOptional({
     enum: TOKEN_SCOPES,
     isArray: true,
-    description: 'Defaults to all four scopes (for API callers: the caller\'s own scopes, which the new token cannot exceed).',
+    description:
+      "Defaults to all four scopes (for API callers: the caller's own scopes, which the new token cannot exceed).",
     example: ['tokens:read', 'webhooks:read'],
   })
   @IsOptional()
@@ -22,7 +23,11 @@ export class CreateTokenDto {
   @IsIn(TOKEN_SCOPES, { each: true })
   scopes?: TokenScope[];
 
-  @ApiPropertyOptional({ format: 'date-time', example: '2027-01-01T00:00:00.000Z', description: 'Must be in the future.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    example: '2027-01-01T00:00:00.000Z',
+    description: 'Must be in the future.',
+  })
   @IsOptional()
   @IsTimestamp()
   expiresAt?: string;

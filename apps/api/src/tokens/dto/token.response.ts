@@ -44,7 +44,10 @@ export class CreatedTokenDto {
   id!: string;
   @ApiProperty({ example: 'Zapier integration' })
   name!: string;
-  @ApiProperty({ example: 'wm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', description: 'The plaintext token. Shown exactly once: store it now.' })
+  @ApiProperty({
+    example: 'wm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+    description: 'The plaintext token. Shown exactly once: store it now.',
+  })
   token!: string;
   @ApiProperty({ example: 'wm_AbCd' })
   prefix!: string;
@@ -63,7 +66,11 @@ export class CreatedTokenDto {
 export class TokenPageDto {
   @ApiProperty({ type: [TokenDto] })
   data!: TokenDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as ?cursor= for the next page; null on the last page.',
+  })
   nextCursor!: string | null;
 }
 
@@ -82,6 +89,11 @@ export class MeDto {
   createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   expiresAt!: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Refreshed at most once a minute.' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Refreshed at most once a minute.',
+  })
   lastUsedAt!: string | null;
 }

@@ -22,13 +22,24 @@ export class AttemptDto {
   @ApiProperty({ example: 1 }) attempt!: number;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ example: 42 }) durationMs!: number;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'As sent; signatures, never secrets.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'As sent; signatures, never secrets.',
+  })
   requestHeaders!: Record<string, string>;
   @ApiProperty({ type: Number, nullable: true, example: 200 }) responseStatus!: number | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true }) responseHeaders!: Record<string, string> | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The first WEBHOOK_RESPONSE_BODY_LIMIT bytes.' }) responseBody!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true })
+  responseHeaders!: Record<string, string> | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The first WEBHOOK_RESPONSE_BODY_LIMIT bytes.' })
+  responseBody!: string | null;
   @ApiProperty() responseBodyTruncated!: boolean;
-  @ApiProperty({ type: String, nullable: true, example: 'timeout', description: 'timeout, connection refused, redirect not followed, …' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'timeout',
+    description: 'timeout, connection refused, redirect not followed, …',
+  })
   error!: string | null;
 }
 

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import type { ExistingEndpoint } from '../../../../../libs/webhooks/src/index.js';
 
 export class CreateEndpointDto {
@@ -9,7 +21,10 @@ export class CreateEndpointDto {
   @MaxLength(2048)
   url!: string;
 
-  @ApiProperty({ example: ['payment.succeeded', 'payment.failed'], description: 'Catalogue types, or ["*"] for all.' })
+  @ApiProperty({
+    example: ['payment.succeeded', 'payment.failed'],
+    description: 'Catalogue types, or ["*"] for all.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -45,7 +60,10 @@ export class UpdateEndpointDto {
   @MaxLength(500)
   description?: string;
 
-  @ApiPropertyOptional({ enum: ['enabled', 'disabled'], description: 'Disabling cancels pending deliveries; enabling does not re-send them (use recover).' })
+  @ApiPropertyOptional({
+    enum: ['enabled', 'disabled'],
+    description: 'Disabling cancels pending deliveries; enabling does not re-send them (use recover).',
+  })
   @IsOptional()
   @IsIn(['enabled', 'disabled'])
   status?: 'enabled' | 'disabled';
@@ -54,7 +72,8 @@ export class UpdateEndpointDto {
 export class RotateSecretDto {
   @ApiPropertyOptional({
     example: 86400000,
-    description: 'How long the previous secret keeps signing webhook-signature; default WEBHOOK_SECRET_OVERLAP_MS, 0 retires it at once.',
+    description:
+      'How long the previous secret keeps signing webhook-signature; default WEBHOOK_SECRET_OVERLAP_MS, 0 retires it at once.',
   })
   @IsOptional()
   @IsInt()
@@ -64,7 +83,10 @@ export class RotateSecretDto {
 }
 
 export class TestDeliveryDto {
-  @ApiPropertyOptional({ example: 'payment.succeeded', description: 'Default webhook.test; any catalogue type sends its sample, marked "test": true.' })
+  @ApiPropertyOptional({
+    example: 'payment.succeeded',
+    description: 'Default webhook.test; any catalogue type sends its sample, marked "test": true.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -105,7 +127,10 @@ export class EndpointDto {
 }
 
 export class CreatedEndpointDto extends EndpointDto {
-  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'The signing secret. Reveal it again with GET …/secret.' })
+  @ApiProperty({
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    description: 'The signing secret. Reveal it again with GET …/secret.',
+  })
   secret!: string;
 }
 
@@ -119,7 +144,12 @@ export class EndpointPageDto {
 export class SecretDto {
   @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
   secret!: string;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String, description: 'Until then the previous secret also signs webhook-signature.' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Until then the previous secret also signs webhook-signature.',
+  })
   previousSecretExpiresAt?: string | null;
 }
 

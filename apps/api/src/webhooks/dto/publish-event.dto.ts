@@ -8,11 +8,18 @@ export class PublishEventDto {
   @MaxLength(100)
   type!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { paymentId: 'pay_1', amount: 4200, currency: 'EUR' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { paymentId: 'pay_1', amount: 4200, currency: 'EUR' },
+  })
   @IsObject()
   data!: Record<string, unknown>;
 
-  @ApiPropertyOptional({ example: 'order-1234-paid', description: 'Same key within 24 h: the first answer again, nothing new delivered.' })
+  @ApiPropertyOptional({
+    example: 'order-1234-paid',
+    description: 'Same key within 24 h: the first answer again, nothing new delivered.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

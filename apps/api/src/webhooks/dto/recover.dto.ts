@@ -3,7 +3,11 @@ import { IsTimestamp } from '../../http/is-timestamp.decorator.js';
 import { IsBoolean, IsOptional } from 'class-validator';
 
 export class RecoverDto {
-  @ApiProperty({ format: 'date-time', example: '2026-12-01T00:00:00.000Z', description: 'Start of the window (inclusive), by event time.' })
+  @ApiProperty({
+    format: 'date-time',
+    example: '2026-12-01T00:00:00.000Z',
+    description: 'Start of the window (inclusive), by event time.',
+  })
   @IsTimestamp()
   since!: string;
 
@@ -20,5 +24,6 @@ export class RecoverDto {
 
 export class RecoverResultDto {
   @ApiProperty({ example: 3 }) count!: number;
-  @ApiProperty({ example: ['dlv_01jf3k9v6x8q2m4n5p7r9s0t1u'], description: 'Empty for a dry run.' }) deliveryIds!: string[];
+  @ApiProperty({ example: ['dlv_01jf3k9v6x8q2m4n5p7r9s0t1u'], description: 'Empty for a dry run.' })
+  deliveryIds!: string[];
 }
