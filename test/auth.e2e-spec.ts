@@ -4,7 +4,7 @@
  * plaintext token never reaches the disk or the logs.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateToken } from '../libs/tokens/src/domain/token-format.js';
 import { http, type RunningTestApp, startTestApp } from '../libs/testing/src/test-app.js';
@@ -91,6 +91,7 @@ describe('authentication (e2e)', () => {
 
   afterAll(async () => {
     await app?.close();
+    if (app) rmSync(app.dataDir, { recursive: true, force: true });
   });
 
   describe('the Authorization header', () => {
@@ -443,6 +444,7 @@ describe('tokens across a restart (e2e)', () => {
 
   afterEach(async () => {
     await app?.close();
+    if (app) rmSync(app.dataDir, { recursive: true, force: true });
     app = undefined;
   });
 

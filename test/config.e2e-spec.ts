@@ -3,7 +3,7 @@
  * refuses to start without its keys, a bad value stops the start naming the variable, and in
  * development the keys are generated into DATA_DIR (mode 0600) once and reused afterwards.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,9 +12,17 @@ import { createApp, type CreatedApp } from '../apps/api/src/create-app.js';
 const ADMIN_KEY = 'prod-admin-key-0123456789abcdefghij';
 const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
+const createdDirs: string[] = [];
+
 function freshDir(): string {
-  return mkdtempSync(join(tmpdir(), 'wm-config-'));
+  const dir = mkdtempSync(join(tmpdir(), 'wm-config-'));
+  createdDirs.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function sink(lines: string[]): Writable {
   return new Writable({

@@ -3,6 +3,7 @@
  * shapes, validation (400 with details), workspaces (404, never a leak), revocation, pagination,
  * and the public health and documentation routes.
  */
+import { rmSync } from 'node:fs';
 import { http, type RunningTestApp, startTestApp } from '../libs/testing/src/test-app.js';
 
 const ALL_SCOPES = ['tokens:read', 'tokens:write', 'webhooks:read', 'webhooks:write'];
@@ -110,6 +111,7 @@ describe('token routes (e2e)', () => {
 
   afterAll(async () => {
     await app?.close();
+    if (app) rmSync(app.dataDir, { recursive: true, force: true });
   });
 
   describe('POST /admin/v1/workspaces/{workspaceId}/tokens', () => {

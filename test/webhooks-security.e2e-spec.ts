@@ -103,17 +103,20 @@ describe('webhook security (e2e)', () => {
 
   it('refuses at send time an endpoint registered while private networks were allowed', async () => {
     const receiver = await startReceiver(200);
-    let app = await startTestApp({ ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
+    let app: RunningTestApp | undefined;
     try {
+      app = await startTestApp({ ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
       const client = await WebhookClient.create(app, 'ws_ssrf_send');
       await client.createEndpoint(receiver.url('/literal'), ['order.created']);
       await client.createEndpoint(receiver.url('/named').replace('127.0.0.1', 'localhost'), [
         'order.created',
       ]);
       await client.createEndpoint(receiver.url('/hosts-file').replace('127.0.0.1', 'vm'), ['order.created']);
+      const { dataDir } = app;
       await app.close();
+      app = undefined;
 
-      app = await startTestApp({ ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, app.dataDir);
+      app = await startTestApp({ ...FAST, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }, dataDir);
       const again = client.on(app);
       const { deliveryIds } = await again.publish('order.created', { orderId: 'ord_ssrf' });
       expect(deliveryIds).toHaveLength(3);
@@ -128,7 +131,7 @@ describe('webhook security (e2e)', () => {
       expectPrivateRefusal(await again.api('POST', `/endpoints/${ep.id}/test`));
       expect(receiver.requests).toHaveLength(0);
     } finally {
-      await app.close();
+      await app?.close();
       await receiver.close();
     }
   });
