@@ -41,7 +41,7 @@ describe('audit and replay (e2e)', () => {
   it('lists the history in store order with filters and a cursor, never showing secrets or token hashes', async () => {
     const ep = await ws.createEndpoint(receiver.url('/history'), ['payment.succeeded'], 'history');
     await ws.api('POST', `/endpoints/${ep.id}/rotate-secret`, {});
-    const all = await admin('GET', '/admin/v1/audit/events?limit=1000');
+    const all = await admin('GET', '/admin/v1/audit/events?limit=200');
     expect(all.status).toBe(200);
     const positions = all.body.data.map((e: any) => e.position);
     expect(positions).toEqual([...positions].sort((a: number, b: number) => a - b));
@@ -60,7 +60,7 @@ describe('audit and replay (e2e)', () => {
     expect(rotated.metadata.correlationId).toEqual(expect.any(String));
 
     // type filter and paging with a cursor: pages neither repeat nor skip
-    const byType = await admin('GET', '/admin/v1/audit/events?type=EndpointRegistered&limit=1000');
+    const byType = await admin('GET', '/admin/v1/audit/events?type=EndpointRegistered&limit=200');
     expect(byType.body.data.every((e: any) => e.type === 'EndpointRegistered')).toBe(true);
     const seen: number[] = [];
     let after = 0;

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsTimestamp } from '../http/is-timestamp.decorator.js';
-import { Type } from 'class-transformer';
+import { ToInt } from '../http/validators.js';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditEventsQueryDto {
@@ -9,17 +9,17 @@ export class AuditEventsQueryDto {
     example: '0',
   })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(0)
   after?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
-  @Max(1000)
+  @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ example: 'SecretRotated' })

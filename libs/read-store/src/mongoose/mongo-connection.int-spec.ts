@@ -1,4 +1,5 @@
-import { databaseNameOf, mongoContractFactory, mongoContractOptions } from './mongo-contract-factory.js';
+import { mongoContractFactory, mongoContractOptions } from './mongo-contract-factory.js';
+import { databaseNameOf, withDatabase } from './mongo-url.js';
 import { MongoConnection } from './mongo-connection.js';
 
 describe('MongoConnection.open without a server', () => {
@@ -18,6 +19,19 @@ describe('databaseNameOf', () => {
     ['mongodb://127.0.0.1:27017/?tls=false', 'test'],
   ])('%s → %s', (url, name) => {
     expect(databaseNameOf(url)).toBe(name);
+  });
+});
+
+describe('withDatabase', () => {
+  it('swaps the database and keeps host list and options', () => {
+    expect(withDatabase('mongodb://u:p@a:1,b:2/app?replicaSet=rs0&tls=true', 'app_e2e_1')).toBe('mongodb://u:p@a:1,b:2/app_e2e_1?replicaSet=rs0&tls=true');
+    expect(withDatabase('mongodb://127.0.0.1:27018', 'x')).toBe('mongodb://127.0.0.1:27018/x');
+    expect(withDatabase('mongodb://127.0.0.1:27018/?tls=false', 'x')).toBe('mongodb://127.0.0.1:27018/x?tls=false');
+  });
+
+  it('refuses a name a server would not take', () => {
+    expect(() => withDatabase('mongodb://h/db', 'a.b')).toThrow(/unusable/);
+    expect(() => withDatabase('postgres://h/db', 'x')).toThrow(/not a mongodb/);
   });
 });
 

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ContractFactory, ContractOptions } from '../contract/contract-suite.js';
 import { MongoConnection } from './mongo-connection.js';
+import { databaseNameOf } from './mongo-url.js';
 
 /** For contract suites: skip (visibly) without a server. */
 export function mongoContractOptions(): ContractOptions {
   return process.env.MONGO_URL ? {} : { skipReason: 'MONGO_URL is not set' };
-}
-
-/** The database named in a mongodb:// URL ("test" when it names none, as the driver does). */
-export function databaseNameOf(url: string): string {
-  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(url);
-  return decodeURIComponent(match?.[1] ?? '') || 'test';
 }
 
 /**

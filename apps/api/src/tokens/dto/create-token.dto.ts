@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsTimestamp } from '../../http/is-timestamp.decorator.js';
+import { IsDisplayText } from '../../http/validators.js';
 import { ArrayUnique, IsArray, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { TOKEN_SCOPES, type TokenScope } from '../../../../../libs/tokens/src/index.js';
 
@@ -8,6 +9,7 @@ export class CreateTokenDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
+  @IsDisplayText()
   name!: string;
 
   @ApiPropertyOptional({
@@ -38,5 +40,6 @@ export class AdminCreateTokenDto extends CreateTokenDto {
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsDisplayText()
   userId!: string;
 }

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsDisplayText } from '../../http/validators.js';
 import type { ExistingEndpoint } from '../../../../../libs/webhooks/src/index.js';
 
 export class CreateEndpointDto {
@@ -35,6 +36,7 @@ export class CreateEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @IsDisplayText({ allowEmpty: true })
   description?: string;
 }
 
@@ -58,6 +60,7 @@ export class UpdateEndpointDto {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @IsDisplayText({ allowEmpty: true })
   description?: string;
 
   @ApiPropertyOptional({
