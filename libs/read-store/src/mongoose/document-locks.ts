@@ -26,6 +26,9 @@ const ACQUIRE_TIMEOUT_MS = 15_000;
  * atomic there already.
  */
 export class DocumentLocks {
+  /** Writers of this process queue here first, so the lock document is only contended across processes. */
+  private readonly local = new Map<string, Promise<unknown>>();
+
   constructor(private readonly connection: Connection | null) {}
 
   get enabled(): boolean {
@@ -33,8 +36,20 @@ export class DocumentLocks {
   }
 
   async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    if (!this.connection) return fn();
-    const collection = this.connection.collection<LockDocument>(LOCK_COLLECTION);
+    const connection = this.connection;
+    if (!connection) return fn();
+    const previous = this.local.get(key) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.locked(connection, key, fn));
+    this.local.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.local.get(key) === mine) this.local.delete(key);
+    }
+  }
+
+  private async locked<T>(connection: Connection, key: string, fn: () => Promise<T>): Promise<T> {
+    const collection = connection.collection<LockDocument>(LOCK_COLLECTION);
     const owner = randomUUID();
     await acquire(collection, key, owner);
     try {
@@ -61,6 +76,6 @@ async function acquire(collection: Collection<LockDocument>, key: string, owner:
       continue;
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for the write lock on ${key}`);
-    await sleep(Math.min(50, 2 ** Math.min(round, 5)) + Math.random() * 3);
+    await sleep(Math.min(50, 2 ** Math.min(round, 5)) * (0.5 + Math.random()));
   }
 }

@@ -159,11 +159,12 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
       },
       $setOnInsert: { leaseOwner: null, leaseUntil: null },
     };
-    await this.mongo.locks.run(`deliveries:${id}`, () =>
+    const write = () =>
       upsertIgnoringApplied(this.deliveries, id, () =>
         this.deliveries.updateOne({ _id: id, revision: { $lt: revision } }, update, { upsert: true }),
-      ),
-    );
+      );
+    // Revision 0 matches no stored document: a pure insert, atomic everywhere, needs no lock.
+    await (revision > 0 ? this.mongo.locks.run(`deliveries:${id}`, write) : write());
   }
 
   async addAttempt(deliveryId: string, attempt: AttemptRecord): Promise<void> {

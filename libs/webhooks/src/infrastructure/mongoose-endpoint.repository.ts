@@ -72,11 +72,12 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
       state,
       revision,
     };
-    await this.mongo.locks.run(`endpoints:${id}`, () =>
+    const write = () =>
       upsertIgnoringApplied(this.model, id, () =>
         this.model.updateOne({ _id: id, revision: { $lt: revision } }, { $set: fields }, { upsert: true }),
-      ),
-    );
+      );
+    // Revision 0 matches no stored document: a pure insert, atomic everywhere, needs no lock.
+    await (revision > 0 ? this.mongo.locks.run(`endpoints:${id}`, write) : write());
   }
 
   async findById(workspaceId: string, endpointId: string): Promise<ExistingEndpoint | null> {
