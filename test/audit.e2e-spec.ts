@@ -12,6 +12,7 @@ import {
   type Receiver,
 } from '../libs/testing/src/receiver.js';
 import { http, type RunningTestApp, startTestApp } from '../libs/testing/src/test-app.js';
+import { SECRET_VAULT, type SecretVault } from '../libs/webhooks/src/index.js';
 
 const FAST = {
   WEBHOOK_RETRY_BASE_MS: '100',
@@ -173,13 +174,18 @@ describe('audit and replay (e2e)', () => {
     events.close();
     const stored = JSON.parse(row.data).secret as string;
     expect(stored).not.toContain(secret);
-    const keys = new Database(join(app.dataDir, 'keys.db'), { readonly: true });
-    const key = keys
-      .prepare('SELECT wrapped_key, destroyed_at FROM endpoint_keys WHERE endpoint_id = ?')
-      .get(ep.id) as any;
-    keys.close();
-    expect(key.wrapped_key).toBeNull();
-    expect(key.destroyed_at).toEqual(expect.any(String));
+    // The endpoint's data key is gone: the vault can no longer decrypt the stored copy.
+    const vault = app.app.get<SecretVault>(SECRET_VAULT);
+    await expect(vault.decrypt(ep.id, stored)).resolves.toBeNull();
+    if (!process.env.MONGO_URL) {
+      const keys = new Database(join(app.dataDir, 'keys.db'), { readonly: true });
+      const key = keys
+        .prepare('SELECT wrapped_key, destroyed_at FROM endpoint_keys WHERE endpoint_id = ?')
+        .get(ep.id) as any;
+      keys.close();
+      expect(key.wrapped_key).toBeNull();
+      expect(key.destroyed_at).toEqual(expect.any(String));
+    }
     for (const file of readdirSync(app.dataDir)) {
       if (!/\.db(-wal)?$/.test(file)) continue;
       expect(readFileSync(join(app.dataDir, file)).includes(Buffer.from(secret))).toBe(false);

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,18 @@ export interface RunningTestApp extends CreatedApp {
  * Starts the whole service in-process on a random port over real HTTP, on a fresh DATA_DIR unless
  * one is given (pass the previous dataDir to simulate a restart).
  */
+/**
+ * Each test app gets a database of its own, named after its DATA_DIR: the embedded event store
+ * lives in DATA_DIR, so read models and checkpoints must not be shared with another app's store.
+ * A restart on the same DATA_DIR finds the same database again.
+ */
+export function mongoUrlFor(base: string, dataDir: string): string {
+  const url = new URL(base);
+  const db = (url.pathname.replace(/^\//, '') || 'whatsmine').slice(0, 20);
+  url.pathname = `/${db}_${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`;
+  return url.toString();
+}
+
 export async function startTestApp(
   env: Record<string, string> = {},
   dataDir?: string,
@@ -30,7 +43,7 @@ export async function startTestApp(
     DATA_DIR: dir,
     PORT: '0',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-    ...(process.env.MONGO_URL ? { MONGO_URL: process.env.MONGO_URL } : {}),
+    ...(process.env.MONGO_URL ? { MONGO_URL: mongoUrlFor(process.env.MONGO_URL, dir) } : {}),
     ...(process.env.EVENTSTORE_URL ? { EVENTSTORE_URL: process.env.EVENTSTORE_URL } : {}),
     ...env,
   };

@@ -24,9 +24,13 @@ describe('databaseNameOf', () => {
 
 describe('withDatabase', () => {
   it('swaps the database and keeps host list and options', () => {
-    expect(withDatabase('mongodb://u:p@a:1,b:2/app?replicaSet=rs0&tls=true', 'app_e2e_1')).toBe('mongodb://u:p@a:1,b:2/app_e2e_1?replicaSet=rs0&tls=true');
+    expect(withDatabase('mongodb://u:p@a:1,b:2/app?replicaSet=rs0&tls=true', 'app_e2e_1')).toBe(
+      'mongodb://u:p@a:1,b:2/app_e2e_1?replicaSet=rs0&tls=true',
+    );
     expect(withDatabase('mongodb://127.0.0.1:27018', 'x')).toBe('mongodb://127.0.0.1:27018/x');
-    expect(withDatabase('mongodb://127.0.0.1:27018/?tls=false', 'x')).toBe('mongodb://127.0.0.1:27018/x?tls=false');
+    expect(withDatabase('mongodb://127.0.0.1:27018/?tls=false', 'x')).toBe(
+      'mongodb://127.0.0.1:27018/x?tls=false',
+    );
   });
 
   it('refuses a name a server would not take', () => {
