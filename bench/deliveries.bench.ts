@@ -379,6 +379,9 @@ async function main(): Promise<number> {
       PORT: '0',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     },
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   });
   let product: RunResult;
   let productPaced: RunResult | undefined;

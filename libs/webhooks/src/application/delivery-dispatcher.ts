@@ -142,12 +142,17 @@ export class DeliveryDispatcher {
       const busy = [...this.inFlightByEndpoint]
         .filter(([, n]) => n >= w.maxConcurrencyPerEndpoint)
         .map(([id]) => id);
+      // Lease no more per endpoint than it may start: over-claiming a backlogged endpoint and handing
+      // the surplus back cost ~50 lease writes per delivery.
+      const room = (endpointId: string) =>
+        w.maxConcurrencyPerEndpoint - (this.inFlightByEndpoint.get(endpointId) ?? 0);
       const claimed = await this.deliveries.claimDue(
         this.clock.now(),
         free,
         w.timeoutMs + 60_000,
         this.owner,
         busy,
+        room,
       );
       for (const { view } of claimed) {
         const n = this.inFlightByEndpoint.get(view.endpointId) ?? 0;

@@ -58,6 +58,18 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
       nextDue: db.prepare<[string], { at: string | null }>(
         `SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?)`,
       ),
+      // The head of the due queue, without the endpoints already at their concurrency limit.
+      dueHead: db.prepare<[string, string, string, number], { id: string; endpoint_id: string }>(
+        `SELECT id, endpoint_id FROM deliveries
+         WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+           AND endpoint_id NOT IN (SELECT value FROM json_each(?))
+         ORDER BY next_attempt_at LIMIT ?`,
+      ),
+      lease: db.prepare<[string, string, string, string], Row>(
+        `UPDATE deliveries SET lease_owner = ?, lease_until = ?
+         WHERE id IN (SELECT value FROM json_each(?)) AND (lease_until IS NULL OR lease_until < ?)
+         RETURNING view, revision`,
+      ),
       pendingByEndpoint: db.prepare<[string], { id: string }>(
         `SELECT id FROM deliveries WHERE endpoint_id = ? AND status = 'pending'`,
       ),
@@ -144,22 +156,32 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     leaseMs: number,
     owner: string,
     busyEndpoints: string[],
+    roomOf?: (endpointId: string) => number,
   ): Promise<ClaimedDelivery[]> {
     const nowIso = now.toISOString();
-    const busy =
-      busyEndpoints.length > 0 ? `AND endpoint_id NOT IN (${busyEndpoints.map(() => '?').join(',')})` : '';
-    // One UPDATE … RETURNING: the lease is taken atomically even with other processes on the same file.
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    // Read the head of the due queue, pick within each endpoint's room, lease the picks with one
+    // UPDATE; IMMEDIATE keeps read + lease atomic even with other processes on the same file.
     const rows = this.readDb.db
-      .prepare<unknown[], Row>(
-        `UPDATE deliveries SET lease_owner = ?, lease_until = ?
-         WHERE id IN (
-           SELECT id FROM deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until < ?) ${busy}
-           ORDER BY next_attempt_at LIMIT ?
-         )
-         RETURNING view, revision`,
-      )
-      .all(owner, new Date(now.getTime() + leaseMs).toISOString(), nowIso, nowIso, ...busyEndpoints, limit);
+      .transaction((): Row[] => {
+        const picked: string[] = [];
+        const left = new Map<string, number>();
+        const head = this.stmts.dueHead.all(
+          nowIso,
+          nowIso,
+          JSON.stringify(busyEndpoints),
+          Math.max(64, 2 * limit),
+        );
+        for (const r of head) {
+          const room = left.get(r.endpoint_id) ?? roomOf?.(r.endpoint_id) ?? Number.POSITIVE_INFINITY;
+          if (room <= 0) continue;
+          left.set(r.endpoint_id, room - 1);
+          picked.push(r.id);
+          if (picked.length >= limit) break;
+        }
+        return picked.length === 0 ? [] : this.stmts.lease.all(owner, until, JSON.stringify(picked), nowIso);
+      })
+      .immediate();
     return rows.map((r) => ({ view: JSON.parse(r.view) as DeliveryView, leaseOwner: owner }));
   }
 

@@ -39,13 +39,18 @@ export interface DeliveryReadRepository {
     deliveryId: string,
   ): Promise<(DeliveryView & { attempts: AttemptRecord[] }) | null>;
   listByEndpoint(query: DeliveryListQuery): Promise<Page<DeliveryView>>;
-  /** Atomically leases up to `limit` pending deliveries due at `now`, skipping endpoints in `busyEndpoints`. */
+  /**
+   * Atomically leases up to `limit` pending deliveries due at `now`, skipping endpoints in `busyEndpoints`.
+   * `roomOf(endpointId)`, when given, is how many more attempts that endpoint may start now; an adapter
+   * that honours it leases no more than that per endpoint (the caller hands back any excess).
+   */
   claimDue(
     now: Date,
     limit: number,
     leaseMs: number,
     owner: string,
     busyEndpoints: string[],
+    roomOf?: (endpointId: string) => number,
   ): Promise<ClaimedDelivery[]>;
   releaseLease(deliveryId: string, owner: string): Promise<void>;
   /** Earliest `nextAttemptAt` among pending deliveries, to time the dispatcher's next wake-up. */
