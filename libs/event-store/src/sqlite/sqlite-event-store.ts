@@ -23,6 +23,8 @@ interface EventRow {
   recorded_at: string;
 }
 
+const RECENT_EVENTS = 4096;
+
 export interface SqliteEventStoreOptions {
   /** File path, or ':memory:' for tests. */
   filename: string;
@@ -45,6 +47,8 @@ export class SqliteEventStore implements EventStore {
   private readonly now: () => Date;
   private readonly stmts;
   private closed = false;
+  /** The last events appended by this process, by position: live subscribers skip the SELECT and JSON parse. */
+  private readonly recent = new Map<number, RecordedEvent>();
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.filename);
@@ -93,6 +97,16 @@ export class SqliteEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    const appended: {
+      position: number;
+      streamId: string;
+      revision: number;
+      type: string;
+      schemaVersion: number;
+      data: string;
+      metadata: string;
+      recordedAt: string;
+    }[] = [];
     // IMMEDIATE takes the write lock up front, so the revision check and the insert are atomic across processes.
     const result = this.db
       .transaction((): AppendResult => {
@@ -109,7 +123,7 @@ export class SqliteEventStore implements EventStore {
         const recordedAt = this.now().toISOString();
         for (const event of events) {
           revision += 1;
-          const info = this.stmts.insert.run({
+          const row = {
             streamId,
             revision,
             type: event.type,
@@ -117,12 +131,31 @@ export class SqliteEventStore implements EventStore {
             data: JSON.stringify(event.data),
             metadata: JSON.stringify(event.metadata ?? {}),
             recordedAt,
-          });
+          };
+          const info = this.stmts.insert.run(row);
           position = Number(info.lastInsertRowid);
+          appended.push({ ...row, position });
         }
         return { nextExpectedRevision: revision, position };
       })
       .immediate();
+    // Committed: keep the new events parsed once for this process's live subscribers.
+    for (const row of appended) {
+      this.recent.set(
+        row.position,
+        this.upcasters.upcast({
+          position: row.position,
+          streamId: row.streamId,
+          revision: row.revision,
+          type: row.type,
+          schemaVersion: row.schemaVersion,
+          data: JSON.parse(row.data),
+          metadata: JSON.parse(row.metadata),
+          recordedAt: row.recordedAt,
+        }),
+      );
+    }
+    while (this.recent.size > RECENT_EVENTS) this.recent.delete(this.recent.keys().next().value!);
     this.appended.emit('append');
     return result;
   }
@@ -171,6 +204,15 @@ export class SqliteEventStore implements EventStore {
       // A closed store ends its subscriptions quietly (no onError: there is nothing to resubscribe to).
       while (!stopped && !this.closed) {
         appendedMeanwhile = false;
+        // Fast path: events this process just appended, already parsed, in position order.
+        let next = this.recent.get(cursor + 1);
+        if (next && caughtUp) {
+          while (next && !stopped) {
+            await options.onEvent(next);
+            cursor = next.position;
+            next = this.recent.get(cursor + 1);
+          }
+        }
         const batch = this.stmts.readAll.all(cursor, 500);
         for (const row of batch) {
           if (stopped) return;
