@@ -318,7 +318,10 @@ describe('webhook delivery (e2e)', () => {
   it('a manual retry of a pending delivery is attempted now, ahead of its schedule', async () => {
     const ep = await endpoint(sequence({ status: 503, headers: { 'retry-after': '30' } }, 200));
     const id = (await client.publish('order.created', { orderId: 'ord_retry_now' })).deliveryIds[0]!;
-    const pending = await client.waitForDelivery(id, (d) => d.attemptCount === 1 && d.status === 'pending');
+    const pending = await client.waitForDelivery(
+      id,
+      (d) => d.attemptCount === 1 && d.status === 'pending' && d.nextAttemptAt !== null,
+    );
     expect(Date.parse(pending.nextAttemptAt) - Date.now()).toBeGreaterThan(20_000);
     expect((await client.api('POST', `/deliveries/${id}/retry`)).status).toBe(202);
     const d = await client.waitForDelivery(id, (x) => x.status === 'succeeded', 5000);
@@ -467,7 +470,10 @@ describe('webhook delivery (e2e)', () => {
     it('disabling cancels a pending retry', async () => {
       const ep = await endpoint(sequence({ status: 503, headers: { 'retry-after': '2' } }, 200));
       const id = (await client.publish('order.created', { orderId: 'ord_disable_pending' })).deliveryIds[0]!;
-      await client.waitForDelivery(id, (d) => d.attemptCount === 1 && d.status === 'pending');
+      await client.waitForDelivery(
+        id,
+        (d) => d.attemptCount === 1 && d.status === 'pending' && d.nextAttemptAt !== null,
+      );
       expect((await client.api('PATCH', `/endpoints/${ep.id}`, { status: 'disabled' })).status).toBe(200);
       const d = await client.waitForDelivery(id);
       expect(d).toMatchObject({ status: 'cancelled', attemptCount: 1, nextAttemptAt: null });
@@ -483,7 +489,8 @@ describe('webhook delivery (e2e)', () => {
       ]);
       const { deliveryIds } = await client.publish('order.created', { orderId: 'ord_delete' });
       const byEndpoint = new Map(
-        (await Promise.all(deliveryIds.map((id) => client.delivery(id)))).map((d) => [
+        // Deliveries are created by the saga just after the publish answers: wait for them to show.
+        (await Promise.all(deliveryIds.map((id) => client.waitForDelivery(id, () => true)))).map((d) => [
           d.endpointId,
           d.id as string,
         ]),
@@ -493,7 +500,7 @@ describe('webhook delivery (e2e)', () => {
 
       const pending = await client.waitForDelivery(
         doomedId,
-        (d) => d.attemptCount === 1 && d.status === 'pending',
+        (d) => d.attemptCount === 1 && d.status === 'pending' && d.nextAttemptAt !== null,
       );
       // Retry-After lengthened the wait to about 2 s.
       expect(
