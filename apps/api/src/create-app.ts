@@ -32,6 +32,8 @@ export async function createApp(
   const config = app.get<AppConfig>(APP_CONFIG);
   const keys = app.get<ResolvedKeys>(KEYS);
   app.disable('x-powered-by');
+  // API answers are not cached by clients; hashing every JSON body for an ETag is wasted work.
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.use(httpLoggerMiddleware(logger));
   // Room for the largest publishable event plus its envelope; MAX_EVENT_PAYLOAD_BYTES itself is checked per route.

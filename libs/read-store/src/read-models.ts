@@ -48,13 +48,21 @@ export class ReadModels implements ReadModelSync {
 
   /** A stand-in for a repository port that always forwards to the live generation. */
   proxy<T extends object>(token: symbol): T {
+    // Bound methods are cached per implementation: this sits on every request's path.
+    const bound = new WeakMap<object, Map<string | symbol, unknown>>();
     return new Proxy({} as T, {
       get: (_target, prop) => {
         const impl = this.current?.repositories.get(token) as Record<string | symbol, unknown> | undefined;
         // Before start (Nest probes providers for lifecycle hooks) there is nothing to forward to.
         if (!impl) return undefined;
+        let methods = bound.get(impl);
+        if (!methods) bound.set(impl, (methods = new Map()));
+        if (methods.has(prop)) return methods.get(prop);
         const value = impl[prop];
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(impl) : value;
+        const result =
+          typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(impl) : value;
+        if (typeof value === 'function') methods.set(prop, result);
+        return result;
       },
     });
   }
