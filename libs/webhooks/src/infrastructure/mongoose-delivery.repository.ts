@@ -220,7 +220,8 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
    * Picks due candidates in `nextAttemptAt` order, then leases each with a conditional update on its
    * `_id` that re-checks "pending, due, not leased" — atomic per document on MongoDB, and under the
    * document lock on FerretDB 1.x (whose findOneAndUpdate is not). A candidate another dispatcher
-   * took in between simply does not match; the loop then looks further down the queue.
+   * took in between simply does not match; the loop then looks further down the queue. An endpoint
+   * whose `roomOf` is used up is left out of the following queries.
    */
   async claimDue(
     now: Date,
@@ -228,32 +229,52 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
     leaseMs: number,
     owner: string,
     busyEndpoints: string[],
+    roomOf?: (endpointId: string) => number,
   ): Promise<ClaimedDelivery[]> {
-    const claimable: QueryFilter<DeliveryDocument> = {
+    const due: QueryFilter<DeliveryDocument> = {
       status: 'pending',
       nextAttemptAt: { $lte: now },
       $or: [{ leaseUntil: null }, { leaseUntil: { $lt: now } }],
-      ...(busyEndpoints.length > 0 ? { endpointId: { $nin: busyEndpoints } } : {}),
     };
     const lease = { $set: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + leaseMs) } };
     const claimed: ClaimedDelivery[] = [];
     const tried: string[] = [];
+    const full = new Set(busyEndpoints);
+    const room = new Map<string, number>();
     while (claimed.length < limit) {
       const candidates = await this.deliveries
-        .find(tried.length > 0 ? { ...claimable, _id: { $nin: tried } } : claimable, { _id: 1 })
+        .find(
+          {
+            ...due,
+            ...(full.size > 0 ? { endpointId: { $nin: [...full] } } : {}),
+            ...(tried.length > 0 ? { _id: { $nin: tried } } : {}),
+          },
+          { _id: 1, endpointId: 1 },
+        )
         .sort({ nextAttemptAt: 1, _id: 1 })
         .limit(limit - claimed.length)
-        .lean<Pick<DeliveryDocument, '_id'>[]>();
+        .lean<Pick<DeliveryDocument, '_id' | 'endpointId'>[]>();
       if (candidates.length === 0) break;
-      for (const { _id: id } of candidates) {
+      for (const { _id: id, endpointId } of candidates) {
+        if (claimed.length >= limit) break;
+        const left = room.get(endpointId) ?? roomOf?.(endpointId) ?? Number.POSITIVE_INFINITY;
+        if (left <= 0) {
+          full.add(endpointId);
+          continue;
+        }
         tried.push(id);
         const doc = await this.mongo.locks.run(`deliveries:${id}`, () =>
           this.deliveries
             // No projection option: FerretDB's findAndModify rejects `fields`.
-            .findOneAndUpdate({ _id: id, ...claimable }, lease, { returnDocument: 'after' })
+            .findOneAndUpdate({ _id: id, ...due, endpointId: { $nin: [...full] } }, lease, {
+              returnDocument: 'after',
+            })
             .lean<Pick<DeliveryDocument, 'view'>>(),
         );
-        if (doc) claimed.push({ view: doc.view, leaseOwner: owner });
+        if (!doc) continue;
+        claimed.push({ view: doc.view, leaseOwner: owner });
+        room.set(endpointId, left - 1);
+        if (left - 1 <= 0) full.add(endpointId);
       }
     }
     return claimed;

@@ -312,6 +312,27 @@ export function deliveryReadRepositoryContract(
         ).toEqual(sorted(idsOf([busy, alsoBusy])));
       });
 
+      it('leases no more per endpoint than roomOf allows, and fills the limit from other endpoints', async () => {
+        const crowded = Array.from({ length: 5 }, (_, i) =>
+          delivery({ endpointId: 'ep_crowded', nextAttemptAt: at(-90_000 + i) }),
+        );
+        const quiet = Array.from({ length: 3 }, (_, i) =>
+          delivery({ endpointId: 'ep_quiet', nextAttemptAt: at(-10_000 + i) }),
+        );
+        const full = delivery({ endpointId: 'ep_full', nextAttemptAt: at(-95_000) });
+        await saveAll(ctx.subject, [...crowded, ...quiet, full]);
+        const room = (endpointId: string) => ({ ep_crowded: 2, ep_quiet: 8, ep_full: 0 })[endpointId] ?? 0;
+        const claimed = await ctx.subject.claimDue(NOW, 4, LEASE_MS, 'owner-a', [], room);
+        expect(sorted(idsOf(claimed.map((c) => c.view)))).toEqual(
+          sorted(idsOf([crowded[0]!, crowded[1]!, quiet[0]!, quiet[1]!])),
+        );
+        // Without roomOf every due delivery counts.
+        const rest = await ctx.subject.claimDue(NOW, 10, LEASE_MS, 'owner-a', []);
+        expect(sorted(idsOf(rest.map((c) => c.view)))).toEqual(
+          sorted(idsOf([...crowded.slice(2), quiet[2]!, full])),
+        );
+      });
+
       it('never gives one delivery to two concurrent claimers on different instances', async () => {
         const other = await ctx.another();
         const due = Array.from({ length: 30 }, (_, i) =>
