@@ -369,6 +369,7 @@ async function main(): Promise<number> {
     `N=${N} events, ${CONCURRENCY} concurrent keep-alive publishers (node:http), warm-up ${WARMUP} events per run, fan-out ${FANOUT} endpoints × ${FANOUT_ROUNDS} rounds`,
   );
 
+  console.log(`read models: ${process.env.MONGO_URL ? 'MongoDB (MONGO_URL)' : 'SQLite (embedded)'}`);
   // ---- product --------------------------------------------------------------------------------
   const dataDir = mkdtempSync(join(tmpdir(), 'wm-bench-deliveries-'));
   const created = await createApp({
@@ -378,6 +379,8 @@ async function main(): Promise<number> {
       DATA_DIR: dataDir,
       PORT: '0',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      // MONGO_URL=… npm run bench:deliveries measures the MongoDB read models (a fresh database per run).
+      ...(process.env.MONGO_URL ? { MONGO_URL: benchMongoUrl(process.env.MONGO_URL) } : {}),
     },
   }).catch((error: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });
@@ -578,3 +581,9 @@ main().then(
     process.exit(1);
   },
 );
+
+function benchMongoUrl(base: string): string {
+  const url = new URL(base);
+  url.pathname = `/wm_bench_${Date.now().toString(36)}`;
+  return url.toString();
+}
