@@ -163,14 +163,18 @@ export class DeliveryDispatcher {
         }
         this.inFlightByEndpoint.set(view.endpointId, n + 1);
         const run = this.attempt(view)
-          .catch((error: unknown) =>
-            this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`),
-          )
-          .finally(async () => {
+          .catch((error: unknown) => {
+            this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`);
+            return true;
+          })
+          .then(async (release) => {
             const left = (this.inFlightByEndpoint.get(view.endpointId) ?? 1) - 1;
             if (left <= 0) this.inFlightByEndpoint.delete(view.endpointId);
             else this.inFlightByEndpoint.set(view.endpointId, left);
-            await this.deliveries.releaseLease(view.deliveryId, this.owner).catch(() => undefined);
+            // A read model that has not caught up still shows the delivery as due: keep the lease
+            // (it expires after the HTTP deadline + 60 s) rather than let it be sent again.
+            if (release)
+              await this.deliveries.releaseLease(view.deliveryId, this.owner).catch(() => undefined);
             this.inFlight.delete(run);
             this.tick();
           });
@@ -182,17 +186,17 @@ export class DeliveryDispatcher {
     if (next) this.wakeAt(next, 25);
   }
 
-  private async attempt(view: DeliveryView): Promise<void> {
+  /** One attempt; resolves to whether the lease may be released (the read model shows the outcome). */
+  private async attempt(view: DeliveryView): Promise<boolean> {
     const stored = await this.endpoints.get(view.endpointId);
     const endpoint = stored?.state;
     if (!endpoint || endpoint.status === 'deleted' || (endpoint.status === 'disabled' && !view.test)) {
       const reason = !endpoint || endpoint.status === 'deleted' ? 'endpoint deleted' : 'endpoint disabled';
-      await this.sync.waitFor(
+      return this.sync.waitFor(
         await this.commands.execute<CancelDeliveryCommand, number>(
           new CancelDeliveryCommand(view.deliveryId, reason, this.context),
         ),
       );
-      return;
     }
     const event = await this.publishedEvent(view.eventId);
     const now = this.clock.now();
@@ -200,12 +204,11 @@ export class DeliveryDispatcher {
       activeSecrets(endpoint.secrets, now).map((s) => this.vault.decrypt(endpoint.endpointId, s)),
     );
     if (!current) {
-      await this.sync.waitFor(
+      return this.sync.waitFor(
         await this.commands.execute<CancelDeliveryCommand, number>(
           new CancelDeliveryCommand(view.deliveryId, 'endpoint deleted', this.context),
         ),
       );
-      return;
     }
     const body = deliveryBody(event);
     const attempt = view.attemptCount + 1;
@@ -234,7 +237,7 @@ export class DeliveryDispatcher {
       }),
     );
     // Release the lease only once the read model shows the new schedule, or the delivery could be claimed again.
-    await this.sync.waitFor(position);
+    return this.sync.waitFor(position);
   }
 
   private async publishedEvent(eventId: string): Promise<EventPublished['data']> {
