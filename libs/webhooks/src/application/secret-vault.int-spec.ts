@@ -26,3 +26,22 @@ secretVaultContract(
   mongoContractFactory('vault', (mongo) => MongooseSecretVault.open(mongo, masterKey)),
   mongoContractOptions(),
 );
+
+describe('SqliteSecretVault shared by two processes (one DATA_DIR)', () => {
+  it('a key destroyed through one instance is unusable through the other at once', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'wm-vault-'));
+    const a = new SqliteSecretVault(join(dir, 'keys.db'), masterKey);
+    const b = new SqliteSecretVault(join(dir, 'keys.db'), masterKey);
+    try {
+      const blob = await a.encrypt('ep_shared', 'whsec_abc');
+      await expect(b.decrypt('ep_shared', blob)).resolves.toBe('whsec_abc');
+      await a.destroy('ep_shared');
+      await expect(b.decrypt('ep_shared', blob)).resolves.toBeNull();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -34,17 +34,22 @@ export class SqliteSecretVault implements SecretVault {
     };
   }
 
+  /**
+   * The row is read on every call (an indexed lookup) so that a key destroyed by another process
+   * sharing DATA_DIR is gone here too; only the unwrapping is cached, by wrapped key.
+   */
   private keyFor(endpointId: string, create: boolean): SecretCipher | null {
-    const cached = this.cache.get(endpointId);
-    if (cached) return cached;
     let row = this.stmts.get.get(endpointId);
     if (!row && create) {
       this.stmts.insert.run(endpointId, this.master.encrypt(randomBytes(32).toString('base64'), endpointId));
       row = this.stmts.get.get(endpointId);
     }
     if (!row?.wrapped_key) return null;
+    const cached = this.cache.get(row.wrapped_key);
+    if (cached) return cached;
     const cipher = new SecretCipher(Buffer.from(this.master.decrypt(row.wrapped_key, endpointId), 'base64'));
-    this.cache.set(endpointId, cipher);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(row.wrapped_key, cipher);
     return cipher;
   }
 
@@ -60,7 +65,6 @@ export class SqliteSecretVault implements SecretVault {
   }
 
   async destroy(endpointId: string): Promise<void> {
-    this.cache.delete(endpointId);
     this.stmts.destroy.run(endpointId, new Date().toISOString());
   }
 
