@@ -103,18 +103,7 @@ export class ReadModels implements ReadModelSync {
   /** Starts a rebuild in the background; progress is visible through `status()`. */
   startRebuild(): RebuildProgress {
     if (this.isRebuilding()) return this.progress!;
-    const from = this.current.generation;
-    this.progress = {
-      status: 'running',
-      fromGeneration: from,
-      toGeneration: from + 1,
-      processed: 0,
-      total: 0,
-      eventsPerSecond: 0,
-      startedAt: new Date().toISOString(),
-      finishedAt: null,
-    };
-    const progress = this.progress;
+    const progress = this.startProgress();
     void this.rebuild(progress).catch((error: unknown) => {
       progress.status = 'failed';
       progress.error = error instanceof Error ? error.message : String(error);
