@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError } from '../../../libs/config/src/index.js';
+import { describeStartupError } from '../../../libs/config/src/index.js';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
@@ -18,12 +18,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`Failed to start: ${message}\n`);
+  process.stderr.write(`Failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

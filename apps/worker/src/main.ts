@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { APP_CONFIG, type AppConfig, ConfigError } from '../../../libs/config/src/index.js';
+import { APP_CONFIG, type AppConfig, describeStartupError } from '../../../libs/config/src/index.js';
 import { createRootLogger, PinoNestLogger } from '../../../libs/logging/src/index.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -26,12 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  process.stderr.write(`Failed to start: ${message}\n`);
+  process.stderr.write(`Failed to start: ${describeStartupError(error)}\n`);
   process.exit(1);
 });

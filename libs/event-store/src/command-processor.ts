@@ -1,4 +1,4 @@
-import type { Decider, EventMetadata } from '../../kernel/src/index.js';
+import { type Decider, type EventMetadata, fold } from '../../kernel/src/index.js';
 import type { EventStore } from './event-store.port.js';
 
 /** Domain events are plain `{type, data}` records: exactly what is stored, no class names involved. */
@@ -29,8 +29,7 @@ export async function decideAndAppend<State, Command, Event extends DomainEvent>
   metadata: EventMetadata,
 ): Promise<Decision<State, Event>> {
   const history = await store.readStream(streamId);
-  let state = decider.initialState();
-  for (const recorded of history) state = decider.evolve(state, recorded as unknown as Event);
+  let state = fold(decider, history as unknown as Event[]);
   const revision = history.length === 0 ? -1 : history[history.length - 1]!.revision;
   const events = decider.decide(command, state);
   if (events.length === 0) return { events, state, position: 0, revision };

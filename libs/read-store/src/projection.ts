@@ -10,5 +10,3 @@ export interface Projection {
   readonly handles: ReadonlySet<string>;
   apply(event: RecordedEvent): Promise<void>;
 }
-
-export const PROJECTIONS = Symbol('PROJECTIONS');

@@ -1,5 +1,4 @@
 import type { EventStore } from '../../event-store/src/event-store.port.js';
-import type { CheckpointStore } from './checkpoint-store.port.js';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner.js';
 import type { ReadModelSync } from './read-model-sync.port.js';
 import type { ReadModelSet, ReadModelSetFactory } from './read-model-set.js';
@@ -69,10 +68,6 @@ export class ReadModels implements ReadModelSync {
 
   ping(): Promise<boolean> {
     return this.current ? this.current.ping() : Promise.resolve(false);
-  }
-
-  get checkpoints(): CheckpointStore {
-    return this.current.checkpoints;
   }
 
   waitFor(position: number, timeoutMs?: number): Promise<boolean> {

@@ -168,17 +168,6 @@ export class SqliteEventStore implements EventStore {
     return this.stmts.readAll.all(options.after ?? 0, options.limit).map((row) => this.toEvent(row));
   }
 
-  /** Iterates over raw rows without materialising the whole history (rebuilds, NDJSON export). */
-  *iterateAll(after = 0, batchSize = 5000): Generator<RecordedEvent> {
-    let cursor = after;
-    for (;;) {
-      const rows = this.stmts.readAll.all(cursor, batchSize);
-      for (const row of rows) yield this.toEvent(row);
-      if (rows.length < batchSize) return;
-      cursor = rows[rows.length - 1]!.position;
-    }
-  }
-
   async headPosition(): Promise<number> {
     return this.stmts.head.get()?.head ?? 0;
   }
