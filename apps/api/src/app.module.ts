@@ -46,11 +46,11 @@ export interface AppModuleOptions {
 
 @Module({})
 export class AppModule {
-  static forRoot(options: AppModuleOptions = {}): DynamicModule {
+  static async forRoot(options: AppModuleOptions = {}): Promise<DynamicModule> {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(options.env),
+        await AppConfigModule.forRoot(options.env),
         StorageModule.forRoot(),
         CqrsModule.forRoot(),
         PassportModule,

@@ -24,7 +24,7 @@ export async function createApp(
 ): Promise<CreatedApp> {
   const level = options.env?.LOG_LEVEL ?? process.env.LOG_LEVEL ?? (options.env ? 'warn' : 'info');
   const logger = createRootLogger(level, options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+  const app = await NestFactory.create<NestExpressApplication>(await AppModule.forRoot(options), {
     logger: new PinoNestLogger(logger),
     bodyParser: false,
     abortOnError: false,

@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module.js';
 async function main(): Promise<void> {
   process.env.ROLES = 'worker';
   const logger = createRootLogger(process.env.LOG_LEVEL ?? 'info');
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(), {
+  const app = await NestFactory.createApplicationContext(await WorkerModule.forRoot(), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });

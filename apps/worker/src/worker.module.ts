@@ -7,10 +7,15 @@ import { WebhooksModule } from '../../../libs/webhooks/src/index.js';
 /** The worker deployable: projections, the delivery saga and the dispatcher, no HTTP. */
 @Module({})
 export class WorkerModule {
-  static forRoot(env?: Record<string, string | undefined>): DynamicModule {
+  static async forRoot(env?: Record<string, string | undefined>): Promise<DynamicModule> {
     return {
       module: WorkerModule,
-      imports: [AppConfigModule.forRoot(env), StorageModule.forRoot(), CqrsModule.forRoot(), WebhooksModule],
+      imports: [
+        await AppConfigModule.forRoot(env),
+        StorageModule.forRoot(),
+        CqrsModule.forRoot(),
+        WebhooksModule,
+      ],
     };
   }
 }

@@ -12,11 +12,15 @@ import { resolveKeys } from './key-material.js';
 @Global()
 @Module({})
 export class AppConfigModule {
-  static forRoot(env?: Record<string, string | undefined>): DynamicModule {
+  /**
+   * Async on purpose: ConfigModule.forRoot validates inside a promise, and awaiting it here lets a
+   * bad value reject the caller's start cleanly instead of surfacing as an unhandled rejection.
+   */
+  static async forRoot(env?: Record<string, string | undefined>): Promise<DynamicModule> {
     return {
       module: AppConfigModule,
       imports: [
-        ConfigModule.forRoot({
+        await ConfigModule.forRoot({
           ignoreEnvFile: env !== undefined,
           ignoreEnvVars: env !== undefined,
           validate: (raw) => ({ app: parseAppConfig(env ?? (raw as Record<string, string | undefined>)) }),
