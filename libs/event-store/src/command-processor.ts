@@ -16,10 +16,17 @@ export interface Decision<State, Event> {
   revision: number;
 }
 
+/** A stream's state as the caller already knows it, with the revision it reflects (-1: no stream). */
+export interface KnownState<State> {
+  state: State;
+  revision: number;
+}
+
 /**
  * The load → decide → append cycle shared by every command handler. The expected revision is the
  * revision the decision was made on, so a concurrent writer makes this append fail with a conflict
- * instead of silently interleaving.
+ * instead of silently interleaving. With `known` the stream is not read: a stale `known` is safe,
+ * it only turns into that same conflict, and the caller retries with a fresh load.
  */
 export async function decideAndAppend<State, Command, Event extends DomainEvent>(
   store: EventStore,
@@ -27,10 +34,17 @@ export async function decideAndAppend<State, Command, Event extends DomainEvent>
   decider: Decider<State, Command, Event>,
   command: Command,
   metadata: EventMetadata,
+  known?: KnownState<State>,
 ): Promise<Decision<State, Event>> {
-  const history = await store.readStream(streamId);
-  let state = fold(decider, history as unknown as Event[]);
-  const revision = history.length === 0 ? -1 : history[history.length - 1]!.revision;
+  let state: State;
+  let revision: number;
+  if (known) {
+    ({ state, revision } = known);
+  } else {
+    const history = await store.readStream(streamId);
+    state = fold(decider, history as unknown as Event[]);
+    revision = history.length === 0 ? -1 : history[history.length - 1]!.revision;
+  }
   const events = decider.decide(command, state);
   if (events.length === 0) return { events, state, position: 0, revision };
   const result = await store.append(

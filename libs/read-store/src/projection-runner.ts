@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../kernel/src/index.js';
 import type { EventStore, Subscription } from '../../event-store/src/event-store.port.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 import type { Projection } from './projection.js';
@@ -59,15 +60,13 @@ export class ProjectionRunner {
     run.state = 'catching-up';
     run.subscription = this.store.subscribeToAll({
       after: run.position,
-      onEvent: async (event) => {
-        const handled = run.projection.handles.has(event.type);
-        if (handled) await run.projection.apply(event);
+      onEvent: (event) => {
+        // Synchronous for events this projection ignores (most of them): no promise per event.
+        if (run.projection.handles.has(event.type)) return this.applyAndPersist(run, event);
         run.position = event.position;
         const now = Date.now();
-        if (handled || now - run.lastPersistAt >= (this.options.persistEveryMs ?? 250)) {
-          await this.checkpoints.save(run.projection.name, event.position);
-          run.persisted = event.position;
-          run.lastPersistAt = now;
+        if (now - run.lastPersistAt >= (this.options.persistEveryMs ?? 250)) {
+          return this.persist(run, event.position, now).then(() => this.notify());
         }
         this.notify();
       },
@@ -81,6 +80,19 @@ export class ProjectionRunner {
         if (!this.stopped) setTimeout(() => !this.stopped && this.subscribe(run), 1000).unref();
       },
     });
+  }
+
+  private async applyAndPersist(run: Running, event: RecordedEvent): Promise<void> {
+    await run.projection.apply(event);
+    run.position = event.position;
+    await this.persist(run, event.position, Date.now());
+    this.notify();
+  }
+
+  private async persist(run: Running, position: number, now: number): Promise<void> {
+    await this.checkpoints.save(run.projection.name, position);
+    run.persisted = position;
+    run.lastPersistAt = now;
   }
 
   private notify(): void {

@@ -15,6 +15,8 @@ export interface ReadModelSet {
   /** Bulk replay: group many writes (embedded: one transaction). Optional. */
   beginBatch?(): void;
   commitBatch?(): void;
+  /** Makes every write so far visible to other processes now (embedded: commits the group transaction). Optional. */
+  flush?(): void;
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Deletes this generation's data (the old one, after a switch). */

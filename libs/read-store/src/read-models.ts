@@ -70,7 +70,14 @@ export class ReadModels implements ReadModelSync {
     return this.current ? this.current.ping() : Promise.resolve(false);
   }
 
-  waitFor(position: number, timeoutMs?: number): Promise<boolean> {
+  /** Resolves once `position` is applied and visible to every process (another API instance may answer next). */
+  async waitFor(position: number, timeoutMs?: number): Promise<boolean> {
+    const applied = await this.runner.waitFor(position, timeoutMs);
+    this.current.flush?.();
+    return applied;
+  }
+
+  waitForApplied(position: number, timeoutMs?: number): Promise<boolean> {
     return this.runner.waitFor(position, timeoutMs);
   }
 

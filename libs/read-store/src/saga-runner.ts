@@ -3,6 +3,8 @@ import type { RecordedEvent } from '../../kernel/src/index.js';
 import type { EventStore, Subscription } from '../../event-store/src/event-store.port.js';
 import type { CheckpointStore } from './checkpoint-store.port.js';
 
+const SAGA_PARALLELISM = 64;
+
 export interface SagaDefinition {
   name: string;
   handles: ReadonlySet<string>;
@@ -36,11 +38,8 @@ export class SagaRunner {
   private subscribe(): void {
     this.subscription = this.store.subscribeToAll({
       after: this.position,
-      onEvent: async (event) => {
-        if (this.saga.handles.has(event.type)) {
-          for (const command of this.saga.map(event)) await this.commands.execute(command);
-          await this.checkpoints.save(`saga:${this.saga.name}`, event.position);
-        }
+      onEvent: (event) => {
+        if (this.saga.handles.has(event.type)) return this.react(event);
         this.position = event.position;
       },
       onError: (error) => {
@@ -48,6 +47,17 @@ export class SagaRunner {
         if (!this.stopped) setTimeout(() => !this.stopped && this.subscribe(), 1000).unref();
       },
     });
+  }
+
+  private async react(event: RecordedEvent): Promise<void> {
+    // A fan-out's commands touch distinct streams: run them side by side (their appends share one
+    // group commit), a bounded slice at a time. Every one is awaited before the checkpoint moves.
+    const commands = this.saga.map(event);
+    for (let i = 0; i < commands.length; i += SAGA_PARALLELISM) {
+      await Promise.all(commands.slice(i, i + SAGA_PARALLELISM).map((c) => this.commands.execute(c)));
+    }
+    await this.checkpoints.save(`saga:${this.saga.name}`, event.position);
+    this.position = event.position;
   }
 
   async stop(): Promise<void> {

@@ -23,7 +23,10 @@ export interface ReadModelRepositories {
 }
 
 /** The projections of one generation, bound to that generation's repositories. */
-export function buildProjections(r: ReadModelRepositories, onDue: (at: Date) => void): Projection[] {
+export function buildProjections(
+  r: ReadModelRepositories,
+  onDue: (at: Date, endpointId: string) => void,
+): Projection[] {
   return [
     new TokenProjection(r.tokens),
     new EndpointProjection(r.endpoints),

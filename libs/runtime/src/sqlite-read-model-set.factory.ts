@@ -17,7 +17,7 @@ export class SqliteReadModelSetFactory implements ReadModelSetFactory {
 
   constructor(
     private readonly dataDir: string,
-    private readonly onDue: (at: Date) => void,
+    private readonly onDue: (at: Date, endpointId: string) => void,
   ) {
     this.marker = join(dataDir, 'read-models.generation');
   }
@@ -57,6 +57,7 @@ export class SqliteReadModelSetFactory implements ReadModelSetFactory {
       repositories,
       // The fresh generation has a single writer (the rebuild), so one transaction per batch is safe.
       beginBatch: () => {
+        readDb.flush();
         readDb.db.exec('BEGIN');
         deliveries.beginBatch();
       },
@@ -64,6 +65,7 @@ export class SqliteReadModelSetFactory implements ReadModelSetFactory {
         deliveries.flushBatch();
         if (readDb.db.inTransaction) readDb.db.exec('COMMIT');
       },
+      flush: () => readDb.flush(),
       ping: async () => readDb.ping(),
       close: async () => readDb.close(),
       drop: async () => {

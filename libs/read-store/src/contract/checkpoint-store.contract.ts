@@ -52,6 +52,7 @@ export function checkpointStoreContract(
 
     it('is shared by instances on the same store (a restart resumes where another process stopped)', async () => {
       await ctx.subject.save('tokens', 21);
+      await ctx.settle();
       const other = await ctx.another();
       expect(await other.get('tokens')).toBe(21);
     });
@@ -60,6 +61,7 @@ export function checkpointStoreContract(
       const other = await ctx.another();
       const positions = Array.from({ length: 20 }, (_, i) => i + 1);
       await Promise.all(positions.map((p, i) => (i % 2 ? ctx.subject : other).save('deliveries', p)));
+      await ctx.settle();
       expect(await ctx.subject.get('deliveries')).toBe(20);
     });
   });

@@ -10,6 +10,11 @@ export interface ContractFixture<T> {
   open(): Promise<T>;
   /** Closes what `open` returned; the data goes with it (or is emptied before the next test). */
   cleanup(): Promise<void>;
+  /**
+   * Makes every instance's writes so far visible to the others, as the service does before it
+   * answers a request (embedded: commits the group transactions). Absent: writes are visible at once.
+   */
+  settle?(): Promise<void>;
 }
 
 /** Called before every test: a fixture on an empty store. */
@@ -25,6 +30,8 @@ export interface ContractContext<T> {
   readonly subject: T;
   /** Another instance on the same data, as another process would have. */
   another(): Promise<T>;
+  /** See ContractFixture.settle: call between a write on one instance and a read on another. */
+  settle(): Promise<void>;
 }
 
 /**
@@ -67,6 +74,10 @@ export function describeContract<T>(
       another: () => {
         if (!fixture) throw new Error('no fixture outside a test');
         return fixture.open();
+      },
+      settle: async () => {
+        if (!fixture) throw new Error('no fixture outside a test');
+        await fixture.settle?.();
       },
     });
   });

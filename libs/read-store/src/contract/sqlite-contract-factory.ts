@@ -23,12 +23,14 @@ export function sqliteContractFactory<T>(
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), 'read-store-contract-'));
     const closers: Array<() => void> = [];
+    const file = join(dir, 'read-models.db');
     return {
       open: async () => {
-        const db = new SqliteReadDatabase(join(dir, 'read-models.db'));
+        const db = new SqliteReadDatabase(file);
         closers.push(() => db.close());
         return open({ db, dir, onClose: (close) => closers.push(close) });
       },
+      settle: async () => SqliteReadDatabase.flushAll(file),
       cleanup: async () => {
         for (const close of closers.reverse()) close();
         rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import type { SqliteReadDatabase } from './sqlite-read-database.js';
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly stmts;
 
-  constructor(readDb: SqliteReadDatabase) {
+  constructor(private readonly readDb: SqliteReadDatabase) {
     const db = readDb.db;
     db.exec(
       `CREATE TABLE IF NOT EXISTS checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL, updated_at TEXT NOT NULL)`,
@@ -28,7 +28,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async save(name: string, position: number): Promise<void> {
-    this.stmts.save.run(name, position, new Date().toISOString());
+    this.readDb.write(() => this.stmts.save.run(name, position, new Date().toISOString()));
   }
 
   async list(): Promise<Checkpoint[]> {

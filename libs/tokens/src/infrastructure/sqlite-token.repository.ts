@@ -68,11 +68,11 @@ export class SqliteTokenRepository implements TokenReadRepository {
   }
 
   async applyCreated(e: TokenCreated['data'], revision: number): Promise<void> {
-    this.stmts.insert.run({ ...e, scopes: JSON.stringify(e.scopes), revision });
+    this.readDb.write(() => this.stmts.insert.run({ ...e, scopes: JSON.stringify(e.scopes), revision }));
   }
 
   async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
-    this.stmts.revoke.run(revokedAt, revision, tokenId, revision);
+    this.readDb.write(() => this.stmts.revoke.run(revokedAt, revision, tokenId, revision));
   }
 
   async findByHash(hash: string): Promise<TokenView | null> {
@@ -98,10 +98,10 @@ export class SqliteTokenRepository implements TokenReadRepository {
   }
 
   async touchLastUsed(tokenId: string, at: string): Promise<void> {
-    this.stmts.touch.run(at, tokenId, at);
+    this.readDb.write(() => this.stmts.touch.run(at, tokenId, at));
   }
 
   async clear(): Promise<void> {
-    this.stmts.clear.run();
+    this.readDb.write(() => this.stmts.clear.run());
   }
 }

@@ -6,10 +6,12 @@ import {
   decideAndAppend,
   EVENT_STORE,
   type EventStore,
+  type KnownState,
   WrongExpectedRevisionError,
 } from '../../../event-store/src/index.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { deliveryDecider, type DeliveryCommand } from '../domain/delivery.decider.js';
+import type { DeliveryState } from '../domain/delivery.state.js';
 import {
   DELIVERY_READ_REPOSITORY,
   type DeliveryReadRepository,
@@ -31,6 +33,7 @@ async function decideWithRetry(
   deliveryId: string,
   command: () => DeliveryCommand,
   ctx: CommandContext,
+  basis?: KnownState<DeliveryState>,
 ) {
   for (let round = 0; ; round++) {
     try {
@@ -40,6 +43,8 @@ async function decideWithRetry(
         deliveryDecider,
         command(),
         metadataOf(ctx),
+        // A stale basis only costs a conflict; the next round loads the stream.
+        round === 0 ? basis : undefined,
       );
     } catch (error) {
       if (!(error instanceof WrongExpectedRevisionError) || round >= 4) throw error;
@@ -73,6 +78,8 @@ export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCo
           now: this.clock.now(),
         },
         metadataOf(c.context),
+        // A new stream: nothing to read. If it exists after all, the append conflicts (below).
+        { state: deliveryDecider.initialState(), revision: -1 },
       );
     } catch (error) {
       // Another worker created it first: the request is already there.
@@ -122,6 +129,7 @@ export class RecordAttemptHandler implements ICommandHandler<RecordAttemptComman
         now: this.clock.now(),
       }),
       c.context,
+      c.basis,
     );
     return decision.position;
   }

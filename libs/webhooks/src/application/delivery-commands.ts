@@ -1,4 +1,6 @@
 import type { CommandContext } from '../../../kernel/src/index.js';
+import type { KnownState } from '../../../event-store/src/index.js';
+import type { DeliveryState } from '../domain/delivery.state.js';
 import type { AttemptOutcome } from '../transport/webhook-http-sender.js';
 
 /** Saga → create the delivery stream for one (event, endpoint) pair. Idempotent. */
@@ -24,6 +26,8 @@ export class RecordAttemptCommand {
     readonly requestHeaders: Record<string, string>,
     readonly outcome: AttemptOutcome,
     readonly context: CommandContext,
+    /** The delivery as the dispatcher claimed it; saves reading the stream when still current. */
+    readonly basis?: KnownState<DeliveryState>,
   ) {}
 }
 

@@ -47,6 +47,7 @@ export class DeliveryDispatcher {
   private paused = false;
   private ticking = false;
   private again = false;
+  private tickPending = false;
   private timer?: NodeJS.Timeout;
   private timerAt = 0;
   private unsubscribe?: () => void;
@@ -73,7 +74,12 @@ export class DeliveryDispatcher {
       INTERVAL_NAME,
       setInterval(() => this.tick(), this.config.webhooks.dispatchPollMs),
     );
-    this.unsubscribe = this.signal.on((at) => this.wakeAt(at));
+    this.unsubscribe = this.signal.on((at, endpointId) => {
+      // An endpoint at its concurrency limit cannot start anything now; the completion of one of
+      // its attempts ticks anyway. Claiming for it would only rescan its whole backlog, per publish.
+      if (endpointId !== undefined && this.atLimit(endpointId)) return;
+      this.wakeAt(at);
+    });
     this.tick();
   }
 
@@ -99,6 +105,10 @@ export class DeliveryDispatcher {
     this.tick();
   }
 
+  private atLimit(endpointId: string): boolean {
+    return (this.inFlightByEndpoint.get(endpointId) ?? 0) >= this.config.webhooks.maxConcurrencyPerEndpoint;
+  }
+
   private wakeAt(at: Date, minDelayMs = 0): void {
     if (!this.running) return;
     const target = Math.max(at.getTime(), Date.now() + minDelayMs);
@@ -114,6 +124,19 @@ export class DeliveryDispatcher {
       },
       Math.max(0, delay),
     );
+  }
+
+  /**
+   * A tick at the end of this event-loop turn: attempts that finish together free their slots
+   * with one claim instead of one claim each.
+   */
+  private tickSoon(): void {
+    if (this.tickPending) return;
+    this.tickPending = true;
+    setImmediate(() => {
+      this.tickPending = false;
+      this.tick();
+    });
   }
 
   /** Claims as many due deliveries as there are free slots and starts their attempts. */
@@ -154,7 +177,7 @@ export class DeliveryDispatcher {
         busy,
         room,
       );
-      for (const { view } of claimed) {
+      for (const { view, revision } of claimed) {
         const n = this.inFlightByEndpoint.get(view.endpointId) ?? 0;
         if (n >= w.maxConcurrencyPerEndpoint) {
           // Over this endpoint's share: hand it back for a later round.
@@ -162,7 +185,7 @@ export class DeliveryDispatcher {
           continue;
         }
         this.inFlightByEndpoint.set(view.endpointId, n + 1);
-        const run = this.attempt(view)
+        const run = this.attempt(view, revision)
           .catch((error: unknown) => {
             this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`);
             return true;
@@ -176,7 +199,7 @@ export class DeliveryDispatcher {
             if (release)
               await this.deliveries.releaseLease(view.deliveryId, this.owner).catch(() => undefined);
             this.inFlight.delete(run);
-            this.tick();
+            this.tickSoon();
           });
         this.inFlight.add(run);
       }
@@ -187,12 +210,12 @@ export class DeliveryDispatcher {
   }
 
   /** One attempt; resolves to whether the lease may be released (the read model shows the outcome). */
-  private async attempt(view: DeliveryView): Promise<boolean> {
+  private async attempt(view: DeliveryView, revision?: number): Promise<boolean> {
     const stored = await this.endpoints.get(view.endpointId);
     const endpoint = stored?.state;
     if (!endpoint || endpoint.status === 'deleted' || (endpoint.status === 'disabled' && !view.test)) {
       const reason = !endpoint || endpoint.status === 'deleted' ? 'endpoint deleted' : 'endpoint disabled';
-      return this.sync.waitFor(
+      return this.sync.waitForApplied(
         await this.commands.execute<CancelDeliveryCommand, number>(
           new CancelDeliveryCommand(view.deliveryId, reason, this.context),
         ),
@@ -204,7 +227,7 @@ export class DeliveryDispatcher {
       activeSecrets(endpoint.secrets, now).map((s) => this.vault.decrypt(endpoint.endpointId, s)),
     );
     if (!current) {
-      return this.sync.waitFor(
+      return this.sync.waitForApplied(
         await this.commands.execute<CancelDeliveryCommand, number>(
           new CancelDeliveryCommand(view.deliveryId, 'endpoint deleted', this.context),
         ),
@@ -231,13 +254,17 @@ export class DeliveryDispatcher {
       allowPrivateNetworks: this.config.webhooks.allowPrivateNetworks,
     });
     const position = await this.commands.execute<RecordAttemptCommand, number>(
-      new RecordAttemptCommand(view.deliveryId, attempt, headers, outcome, {
-        ...this.context,
-        causationId: view.deliveryId,
-      }),
+      new RecordAttemptCommand(
+        view.deliveryId,
+        attempt,
+        headers,
+        outcome,
+        { ...this.context, causationId: view.deliveryId },
+        revision === undefined ? undefined : { state: view, revision },
+      ),
     );
     // Release the lease only once the read model shows the new schedule, or the delivery could be claimed again.
-    return this.sync.waitFor(position);
+    return this.sync.waitForApplied(position);
   }
 
   private async publishedEvent(eventId: string): Promise<EventPublished['data']> {

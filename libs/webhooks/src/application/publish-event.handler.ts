@@ -89,8 +89,13 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     const now = this.clock.now();
     if (last && new Date(last.data.expiresAt) > now) {
       const published = await this.store.readStream(streamName(PUBLISHED_EVENT_CATEGORY, last.data.eventId));
-      // Claimed but never published (a crash in between): finish the job with the claimed ids.
-      if (published.length === 0) await this.publish(c, last.data.eventId, last.data.deliveries ?? [], meta);
+      // Claimed but not published: a crash in between, or the claimer is publishing right now.
+      // Finish the job with the claimed ids; if the claimer got there first, that is the same result.
+      if (published.length === 0) {
+        await this.publish(c, last.data.eventId, last.data.deliveries ?? [], meta).catch((error: unknown) => {
+          if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        });
+      }
       return { eventId: last.data.eventId, deliveryIds: last.data.deliveryIds };
     }
     const eventId = newId('evt', now.getTime());

@@ -105,22 +105,24 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
   }
 
   private write(view: DeliveryView, revision: number): void {
-    this.stmts.upsert.run({
-      id: view.deliveryId,
-      endpointId: view.endpointId,
-      workspaceId: view.workspaceId,
-      eventId: view.eventId,
-      eventType: view.eventType,
-      status: view.status,
-      nextAttemptAt: view.status === 'pending' ? view.nextAttemptAt : null,
-      createdAt: view.createdAt,
-      view: JSON.stringify(view),
-      revision,
-    });
+    this.readDb.write(() =>
+      this.stmts.upsert.run({
+        id: view.deliveryId,
+        endpointId: view.endpointId,
+        workspaceId: view.workspaceId,
+        eventId: view.eventId,
+        eventType: view.eventType,
+        status: view.status,
+        nextAttemptAt: view.status === 'pending' ? view.nextAttemptAt : null,
+        createdAt: view.createdAt,
+        view: JSON.stringify(view),
+        revision,
+      }),
+    );
   }
 
   async addAttempt(deliveryId: string, attempt: AttemptRecord): Promise<void> {
-    this.stmts.addAttempt.run(deliveryId, attempt.attempt, JSON.stringify(attempt));
+    this.readDb.write(() => this.stmts.addAttempt.run(deliveryId, attempt.attempt, JSON.stringify(attempt)));
   }
 
   async findById(
@@ -161,32 +163,35 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     const nowIso = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
     // Read the head of the due queue, pick within each endpoint's room, lease the picks with one
-    // UPDATE; IMMEDIATE keeps read + lease atomic even with other processes on the same file.
-    const rows = this.readDb.db
-      .transaction((): Row[] => {
-        const picked: string[] = [];
-        const left = new Map<string, number>();
-        const head = this.stmts.dueHead.all(
-          nowIso,
-          nowIso,
-          JSON.stringify(busyEndpoints),
-          Math.max(64, 2 * limit),
-        );
-        for (const r of head) {
-          const room = left.get(r.endpoint_id) ?? roomOf?.(r.endpoint_id) ?? Number.POSITIVE_INFINITY;
-          if (room <= 0) continue;
-          left.set(r.endpoint_id, room - 1);
-          picked.push(r.id);
-          if (picked.length >= limit) break;
-        }
-        return picked.length === 0 ? [] : this.stmts.lease.all(owner, until, JSON.stringify(picked), nowIso);
-      })
-      .immediate();
-    return rows.map((r) => ({ view: JSON.parse(r.view) as DeliveryView, leaseOwner: owner }));
+    // UPDATE; the group transaction holds the write lock (BEGIN IMMEDIATE), so read + lease stay
+    // atomic even with other processes on the same file.
+    const rows = this.readDb.write((): Row[] => {
+      const picked: string[] = [];
+      const left = new Map<string, number>();
+      const head = this.stmts.dueHead.all(
+        nowIso,
+        nowIso,
+        JSON.stringify(busyEndpoints),
+        Math.max(64, 2 * limit),
+      );
+      for (const r of head) {
+        const room = left.get(r.endpoint_id) ?? roomOf?.(r.endpoint_id) ?? Number.POSITIVE_INFINITY;
+        if (room <= 0) continue;
+        left.set(r.endpoint_id, room - 1);
+        picked.push(r.id);
+        if (picked.length >= limit) break;
+      }
+      return picked.length === 0 ? [] : this.stmts.lease.all(owner, until, JSON.stringify(picked), nowIso);
+    });
+    return rows.map((r) => ({
+      view: JSON.parse(r.view) as DeliveryView,
+      leaseOwner: owner,
+      revision: r.revision,
+    }));
   }
 
   async releaseLease(deliveryId: string, owner: string): Promise<void> {
-    this.stmts.release.run(deliveryId, owner);
+    this.readDb.write(() => this.stmts.release.run(deliveryId, owner));
   }
 
   async nextDueAt(): Promise<Date | null> {
@@ -209,7 +214,9 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
   }
 
   async clear(): Promise<void> {
-    this.stmts.clear.run();
-    this.stmts.clearAttempts.run();
+    this.readDb.write(() => {
+      this.stmts.clear.run();
+      this.stmts.clearAttempts.run();
+    });
   }
 }

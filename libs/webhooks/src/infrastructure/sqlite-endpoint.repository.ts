@@ -45,14 +45,16 @@ export class SqliteEndpointRepository implements EndpointReadRepository {
   }
 
   async save(state: ExistingEndpoint, revision: number): Promise<void> {
-    this.stmts.upsert.run({
-      id: state.endpointId,
-      workspaceId: state.workspaceId,
-      status: state.status,
-      createdAt: state.createdAt,
-      state: JSON.stringify(state),
-      revision,
-    });
+    this.readDb.write(() =>
+      this.stmts.upsert.run({
+        id: state.endpointId,
+        workspaceId: state.workspaceId,
+        status: state.status,
+        createdAt: state.createdAt,
+        state: JSON.stringify(state),
+        revision,
+      }),
+    );
   }
 
   async findById(workspaceId: string, endpointId: string): Promise<ExistingEndpoint | null> {
@@ -87,6 +89,6 @@ export class SqliteEndpointRepository implements EndpointReadRepository {
   }
 
   async clear(): Promise<void> {
-    this.stmts.clear.run();
+    this.readDb.write(() => this.stmts.clear.run());
   }
 }

@@ -113,6 +113,7 @@ export function deliveryReadRepositoryContract(
             for (const [rev, view] of [...history.entries()].reverse()) await other.save(view, rev);
           })(),
         ]);
+        await ctx.settle();
         expect(await ctx.subject.get('dlv_contract_race')).toEqual({ view: history[7], revision: 7 });
       });
     });
@@ -144,6 +145,7 @@ export function deliveryReadRepositoryContract(
           ctx.subject.addAttempt(view.deliveryId, attempt(1, { responseBody: 'replayed' })),
           other.addAttempt(view.deliveryId, attempt(1)),
         ]);
+        await ctx.settle();
         expect((await ctx.subject.findById('ws_contract_a', view.deliveryId))!.attempts).toEqual([
           attempt(1),
         ]);

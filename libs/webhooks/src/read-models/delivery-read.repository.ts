@@ -27,6 +27,8 @@ export interface DeliveryListQuery {
 export interface ClaimedDelivery {
   view: DeliveryView;
   leaseOwner: string;
+  /** The stream revision `view` reflects, when the adapter knows it: the attempt is recorded without re-reading the stream. */
+  revision?: number;
 }
 
 export interface DeliveryReadRepository {

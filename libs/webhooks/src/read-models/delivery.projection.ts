@@ -13,12 +13,14 @@ export class DeliveryProjection implements Projection {
   constructor(
     private readonly repository: DeliveryReadRepository,
     /** Told when a delivery becomes due, so an idle dispatcher wakes at once instead of at its next poll. */
-    private readonly onDue: (at: Date) => void = () => {},
+    private readonly onDue: (at: Date, endpointId: string) => void = () => {},
   ) {}
 
   async apply(recorded: RecordedEvent): Promise<void> {
     const event = recorded as unknown as DeliveryEvent;
-    const stored = await this.repository.get(event.data.deliveryId);
+    // A request starts a new row: nothing to read (a replay's upsert is ignored by its revision guard).
+    const stored =
+      event.type === 'DeliveryRequested' ? null : await this.repository.get(event.data.deliveryId);
     if (stored && stored.revision >= recorded.revision) return;
     if (event.type === 'DeliveryAttempted') {
       const { deliveryId: _d, endpointId: _e, workspaceId: _w, ...attempt } = event.data;
@@ -34,6 +36,7 @@ export class DeliveryProjection implements Projection {
         event.type === 'DeliveryRequested' ? event.data.recovered : (stored?.view.recovered ?? false),
     };
     await this.repository.save(view, recorded.revision);
-    if (view.status === 'pending' && view.nextAttemptAt) this.onDue(new Date(view.nextAttemptAt));
+    if (view.status === 'pending' && view.nextAttemptAt)
+      this.onDue(new Date(view.nextAttemptAt), view.endpointId);
   }
 }

@@ -73,6 +73,7 @@ export function endpointReadRepositoryContract(
             for (const [rev, state] of [...history.entries()].reverse()) await other.save(state, rev);
           })(),
         ]);
+        await ctx.settle();
         expect(await ctx.subject.get('ep_contract_race')).toEqual({ state: history[7], revision: 7 });
       });
     });
