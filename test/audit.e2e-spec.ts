@@ -125,8 +125,11 @@ describe('audit and replay (e2e)', () => {
     expect((await admin('GET', '/admin/v1/audit/streams/endpoint-ep_nope')).status).toBe(404);
   });
 
-  // Known issue on FerretDB 1.x only: the delivery list read before the rebuild can show a stale
-  // `pending` row (non-atomic document updates); see the closing notes. Runs on SQLite and real MongoDB.
+  // FerretDB 1.x only, intermittent (1 run in 3 here): the delivery list read just before the rebuild
+  // can show the delivery at revision 1 (`pending`, attemptCount 1) although a read by id a moment
+  // earlier showed revision 2 (`succeeded`). Not explained yet: a 300-round stress test of FerretDB
+  // found no stale read, and revision writes there go through the document lock. Runs on SQLite and
+  // on a real MongoDB (MONGO_IS_REAL=1).
   const onFerretDb = Boolean(process.env.MONGO_URL) && process.env.MONGO_IS_REAL !== '1';
   (onFerretDb ? it.skip : it)(
     'rebuilds every read model identically and sends no webhook while doing so',

@@ -54,12 +54,6 @@ async function post(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-if (process.env.MONGO_URL && process.env.MULTI_PROCESS_MONGO !== '1') {
-  console.warn(
-    'multi-process test: read models on SQLite in this run (set MULTI_PROCESS_MONGO=1 to share MONGO_URL)',
-  );
-}
-
 describe('two service processes on shared stores (e2e)', () => {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const adminKey = `mp-admin-${randomBytes(24).toString('hex')}`;
@@ -78,10 +72,8 @@ describe('two service processes on shared stores (e2e)', () => {
     WEBHOOK_RETRY_BASE_MS: '200',
     WEBHOOK_RETRY_FACTOR: '2',
     WEBHOOK_TIMEOUT_MS: '2000',
-    // FerretDB 1.x (the CI's Mongo-wire server) delivers only a few events per second with the
-    // serialised document writes it needs, far too slow for 500 deliveries in CI time: the shared
-    // MongoDB variant runs only when asked for (MULTI_PROCESS_MONGO=1, e.g. against a real MongoDB).
-    ...(process.env.MONGO_URL && process.env.MULTI_PROCESS_MONGO === '1'
+    // With MONGO_URL (CI's second run: FerretDB) both processes share one MongoDB database too.
+    ...(process.env.MONGO_URL
       ? { MONGO_URL: withDatabase(process.env.MONGO_URL, `wm_mp_${runId}`) }
       : { MONGO_URL: '' }),
   };

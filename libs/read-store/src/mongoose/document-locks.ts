@@ -39,24 +39,32 @@ export class DocumentLocks {
     const connection = this.connection;
     if (!connection) return fn();
     const previous = this.local.get(key) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.locked(connection, key, fn));
-    this.local.set(key, mine);
-    try {
-      return await mine;
-    } finally {
-      if (this.local.get(key) === mine) this.local.delete(key);
-    }
-  }
-
-  private async locked<T>(connection: Connection, key: string, fn: () => Promise<T>): Promise<T> {
-    const collection = connection.collection<LockDocument>(LOCK_COLLECTION);
-    const owner = randomUUID();
-    await acquire(collection, key, owner);
-    try {
-      return await fn();
-    } finally {
+    let outcome!: { resolve: (value: T) => void; reject: (error: unknown) => void };
+    const result = new Promise<T>((resolve, reject) => (outcome = { resolve, reject }));
+    // The caller gets fn's result as soon as fn is done; deleting the lock document overlaps with
+    // its next step. The next writer of this process for the same key queues on `mine`, which
+    // settles only after that delete, so it never finds this process's own lock still there.
+    const mine = previous.then(async () => {
+      const collection = connection.collection<LockDocument>(LOCK_COLLECTION);
+      const owner = randomUUID();
+      try {
+        await acquire(collection, key, owner);
+      } catch (error) {
+        outcome.reject(error);
+        return;
+      }
+      try {
+        outcome.resolve(await fn());
+      } catch (error) {
+        outcome.reject(error);
+      }
       await collection.deleteOne({ _id: key, owner }).catch(() => undefined);
-    }
+    });
+    this.local.set(key, mine);
+    void mine.then(() => {
+      if (this.local.get(key) === mine) this.local.delete(key);
+    });
+    return result;
   }
 }
 

@@ -40,7 +40,9 @@ export class MongoConnection implements ReadStoreHealth {
       ...(options.dbName ? { dbName: options.dbName } : {}),
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
       appName: 'whatsmine-developer-tools',
+      ...(process.env.MONGO_OP_STATS === '1' ? { monitorCommands: true } : {}),
     });
+    if (process.env.MONGO_OP_STATS === '1') recordOpStats(connection);
     try {
       await connection.asPromise();
       const info = await database(connection).admin().command({ buildInfo: 1 });
@@ -97,4 +99,58 @@ function database(connection: Connection): mongoose.mongo.Db {
   const db = connection.db;
   if (!db) throw new Error('the MongoDB connection is not open');
   return db;
+}
+
+/** MONGO_OP_STATS=1: count and time every command by name, collection and filter shape; printed at exit. */
+const opStats = new Map<string, { n: number; ms: number; max: number }>();
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? [shapeOf(value[0])] : [];
+  if (value && typeof value === 'object' && !(value instanceof Date) && value.constructor === Object)
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        k.startsWith('$') ? shapeOf(v) : typeof v === 'object' && v !== null ? shapeOf(v) : 1,
+      ]),
+    );
+  return 1;
+}
+function recordOpStats(connection: Connection): void {
+  const started = new Map<number, { key: string; at: number }>();
+  const client = connection.getClient();
+  client.on('commandStarted', (e) => {
+    const c = e.command as Record<string, unknown>;
+    const coll = String(c[e.commandName] ?? '');
+    const filter =
+      c.filter ??
+      c.query ??
+      (c.updates as { q: unknown }[] | undefined)?.[0]?.q ??
+      (c.deletes as { q: unknown }[] | undefined)?.[0]?.q;
+    started.set(e.requestId, {
+      key: `${e.commandName} ${coll} ${JSON.stringify(shapeOf(filter) ?? '')}`,
+      at: performance.now(),
+    });
+  });
+  const done = (e: { requestId: number }) => {
+    const s = started.get(e.requestId);
+    if (!s) return;
+    started.delete(e.requestId);
+    const ms = performance.now() - s.at;
+    const st = opStats.get(s.key) ?? { n: 0, ms: 0, max: 0 };
+    st.n++;
+    st.ms += ms;
+    st.max = Math.max(st.max, ms);
+    opStats.set(s.key, st);
+  };
+  client.on('commandSucceeded', done);
+  client.on('commandFailed', done);
+  if (opStats.size === 0 && !(globalThis as { __opStatsHooked?: boolean }).__opStatsHooked) {
+    (globalThis as { __opStatsHooked?: boolean }).__opStatsHooked = true;
+    process.on('exit', () => {
+      const rows = [...opStats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40);
+      for (const [key, st] of rows)
+        process.stderr.write(
+          `${st.ms.toFixed(0).padStart(8)} ms ${String(st.n).padStart(7)}x avg ${(st.ms / st.n).toFixed(2).padStart(7)} max ${st.max.toFixed(0).padStart(5)}  ${key}\n`,
+        );
+    });
+  }
 }

@@ -4,9 +4,10 @@ import { toPage } from '../../../kernel/src/index.js';
 import type { MongoConnection } from '../../../read-store/src/mongoose/mongo-connection.js';
 import {
   afterCursor,
+  guardedUpdate,
+  insertIfAbsent,
   modelOn,
   NEWEST_FIRST,
-  upsertIgnoringApplied,
 } from '../../../read-store/src/mongoose/mongoose-support.js';
 import type { TokenCreated } from '../domain/token.events.js';
 import type { TokenScope } from '../domain/token-scopes.js';
@@ -95,15 +96,21 @@ export class MongooseTokenRepository implements TokenReadRepository {
       lastUsedAt: null,
       revision,
     };
-    const { _id, ...fields } = doc;
-    await upsertIgnoringApplied(this.model, _id, () =>
-      this.model.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }),
-    );
+    await insertIfAbsent(this.model, doc);
   }
 
   async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
-    await this.mongo.locks.run(`tokens:${tokenId}`, () =>
-      this.model.updateOne({ _id: tokenId, revision: { $lt: revision } }, { $set: { revokedAt, revision } }),
+    await guardedUpdate(
+      this.mongo,
+      this.model,
+      `tokens:${tokenId}`,
+      tokenId,
+      {
+        filter: { revision: { $lt: revision } },
+        fields: ['revision'],
+        holds: (stored) => (stored.revision as number) < revision,
+      },
+      { $set: { revokedAt, revision } },
     );
   }
 
@@ -113,8 +120,9 @@ export class MongooseTokenRepository implements TokenReadRepository {
   }
 
   async findById(workspaceId: string, tokenId: string): Promise<TokenView | null> {
-    const doc = await this.model.findOne({ _id: tokenId, workspaceId }).lean<TokenDocument>();
-    return doc ? toView(doc) : null;
+    // By `_id` alone (a point read on FerretDB too); the workspace is checked here.
+    const doc = await this.model.collection.findOne<TokenDocument>({ _id: tokenId } as never);
+    return doc && doc.workspaceId === workspaceId ? toView(doc) : null;
   }
 
   async list(q: TokenListQuery): Promise<Page<TokenView>> {
@@ -133,11 +141,17 @@ export class MongooseTokenRepository implements TokenReadRepository {
 
   /** Only ever moves forward; goes through the document lock like the projection's writes (FerretDB). */
   async touchLastUsed(tokenId: string, at: string): Promise<void> {
-    await this.mongo.locks.run(`tokens:${tokenId}`, () =>
-      this.model.updateOne(
-        { _id: tokenId, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] },
-        { $set: { lastUsedAt: at } },
-      ),
+    await guardedUpdate(
+      this.mongo,
+      this.model,
+      `tokens:${tokenId}`,
+      tokenId,
+      {
+        filter: { $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] },
+        fields: ['lastUsedAt'],
+        holds: (stored) => stored.lastUsedAt == null || (stored.lastUsedAt as string) < at,
+      },
+      { $set: { lastUsedAt: at } },
     );
   }
 

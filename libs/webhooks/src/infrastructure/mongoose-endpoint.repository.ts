@@ -4,9 +4,10 @@ import { toPage } from '../../../kernel/src/index.js';
 import type { MongoConnection } from '../../../read-store/src/mongoose/mongo-connection.js';
 import {
   afterCursor,
+  guardedUpdate,
+  insertIfAbsent,
   modelOn,
   NEWEST_FIRST,
-  upsertIgnoringApplied,
 } from '../../../read-store/src/mongoose/mongoose-support.js';
 import { WILDCARD } from '../domain/event-catalogue.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
@@ -61,7 +62,7 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
     return doc ? { state: doc.state, revision: doc.revision } : null;
   }
 
-  /** Writes only a newer revision; an older or equal one is the idempotent no-op (see upsertIgnoringApplied). */
+  /** Writes only a newer revision; an older or equal one is the idempotent no-op (see guardedUpdate). */
   async save(state: ExistingEndpoint, revision: number): Promise<void> {
     const id = state.endpointId;
     const fields = {
@@ -72,19 +73,32 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
       state,
       revision,
     };
-    const write = () =>
-      upsertIgnoringApplied(this.model, id, () =>
-        this.model.updateOne({ _id: id, revision: { $lt: revision } }, { $set: fields }, { upsert: true }),
-      );
-    // Revision 0 matches no stored document: a pure insert, atomic everywhere, needs no lock.
-    await (revision > 0 ? this.mongo.locks.run(`endpoints:${id}`, write) : write());
+    // Revision 0 is the stream's first event: a plain insert, atomic everywhere, needs no lock.
+    if (revision === 0) {
+      await insertIfAbsent(this.model, { _id: id, ...fields });
+      return;
+    }
+    await guardedUpdate(
+      this.mongo,
+      this.model,
+      `endpoints:${id}`,
+      id,
+      {
+        filter: { revision: { $lt: revision } },
+        fields: ['revision'],
+        holds: (stored) => (stored.revision as number) < revision,
+      },
+      { $set: fields },
+      { upsert: true },
+    );
   }
 
   async findById(workspaceId: string, endpointId: string): Promise<ExistingEndpoint | null> {
-    const doc = await this.model
-      .findOne({ _id: endpointId, workspaceId, status: { $ne: 'deleted' } }, { state: 1 })
-      .lean<Pick<EndpointDocument, 'state'>>();
-    return doc ? doc.state : null;
+    // By `_id` alone (a point read on FerretDB too); workspace and status are checked here.
+    const doc = await this.model.collection.findOne<
+      Pick<EndpointDocument, 'state' | 'workspaceId' | 'status'>
+    >({ _id: endpointId } as never, { projection: { state: 1, workspaceId: 1, status: 1 } });
+    return doc && doc.workspaceId === workspaceId && doc.status !== 'deleted' ? doc.state : null;
   }
 
   async list(

@@ -116,6 +116,27 @@ export function deliveryReadRepositoryContract(
         await ctx.settle();
         expect(await ctx.subject.get('dlv_contract_race')).toEqual({ view: history[7], revision: 7 });
       });
+      it('ends at the newest revision when three instances apply revisions in different orders at once', async () => {
+        const instances = [ctx.subject, await ctx.another(), await ctx.another()];
+        const base = delivery({ deliveryId: 'dlv_contract_race3' });
+        const history = Array.from({ length: 10 }, (_, rev) => ({
+          ...base,
+          attemptCount: rev,
+          nextAttemptAt: at(rev * 1000),
+        }));
+        const orders = [
+          [...history.keys()],
+          [...history.keys()].reverse(),
+          [...history.keys()].sort((a, b) => (a % 3) - (b % 3) || a - b),
+        ];
+        await Promise.all(
+          instances.map(async (repo, i) => {
+            for (const rev of orders[i]!) await repo.save(history[rev]!, rev);
+          }),
+        );
+        for (const repo of instances)
+          expect(await repo.get('dlv_contract_race3')).toEqual({ view: history[9], revision: 9 });
+      });
     });
 
     describe('attempts / findById', () => {
@@ -358,6 +379,25 @@ export function deliveryReadRepositoryContract(
         const all = claims.flat();
         expect(all).toHaveLength(30);
         expect(new Set(all).size).toBe(30);
+      });
+
+      it('hands an expired lease to exactly one of several concurrent claimers on different instances', async () => {
+        const others = [await ctx.another(), await ctx.another()];
+        const due = Array.from({ length: 12 }, (_, i) =>
+          delivery({ nextAttemptAt: at(-50_000 + i), endpointId: `ep_contract_${i % 3}` }),
+        );
+        await saveAll(ctx.subject, due);
+        expect(await ctx.subject.claimDue(NOW, 12, LEASE_MS, 'owner-a', [])).toHaveLength(12);
+        const expired = new Date(NOW.getTime() + LEASE_MS + 1);
+        const batches = await Promise.all(
+          [ctx.subject, others[0]!, others[1]!, ctx.subject].map((repo, i) =>
+            repo.claimDue(expired, 12, LEASE_MS, `owner-${i}`, []),
+          ),
+        );
+        const all = batches.flat().map((c) => c.view.deliveryId);
+        expect(sorted(all)).toEqual(sorted(idsOf(due)));
+        // …and each new lease holds against everyone until it expires in turn.
+        expect(await others[0]!.claimDue(expired, 12, LEASE_MS, 'owner-late', [])).toEqual([]);
       });
 
       it('keeps the lease when the projection saves a newer revision meanwhile', async () => {
