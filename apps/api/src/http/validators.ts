@@ -11,7 +11,6 @@ export const ToInt = () =>
         : NaN,
   );
 
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029]/u;
 
 /** Display text (names, descriptions): no control or format characters (NUL, RTL overrides), no lone surrogates, not blank. */
