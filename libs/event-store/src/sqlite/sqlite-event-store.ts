@@ -166,21 +166,26 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     // Committed: keep the new events parsed once for this process's live subscribers.
+    // An event that does not upcast is left out: subscribers then read it from the file and see the error there.
     for (const row of appended) {
-      this.recent.set(
-        row.position,
-        this.upcasters.upcast({
-          position: row.position,
-          streamId: row.streamId,
-          revision: row.revision,
-          type: row.type,
-          schemaVersion: row.schemaVersion,
-          data: JSON.parse(row.data),
-          metadata: JSON.parse(row.metadata),
-          recordedAt: row.recordedAt,
-        }),
-      );
       this.lastLocalPosition = Math.max(this.lastLocalPosition, row.position);
+      try {
+        this.recent.set(
+          row.position,
+          this.upcasters.upcast({
+            position: row.position,
+            streamId: row.streamId,
+            revision: row.revision,
+            type: row.type,
+            schemaVersion: row.schemaVersion,
+            data: JSON.parse(row.data),
+            metadata: JSON.parse(row.metadata),
+            recordedAt: row.recordedAt,
+          }),
+        );
+      } catch {
+        this.recent.delete(row.position);
+      }
     }
     while (this.recent.size > RECENT_EVENTS) this.recent.delete(this.recent.keys().next().value!);
     queued.forEach((q, i) => {
