@@ -103,7 +103,7 @@ export class SqliteEventStore implements EventStore {
       ),
       insert: this.db.prepare(
         `INSERT INTO events (stream_id, revision, type, schema_version, data, metadata, recorded_at)
-         VALUES (@streamId, @revision, @type, @schemaVersion, @data, @metadata, @recordedAt)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       readStream: this.db.prepare<[string], EventRow>(
         'SELECT * FROM events WHERE stream_id = ? ORDER BY revision',
@@ -199,7 +199,9 @@ export class SqliteEventStore implements EventStore {
   /** One append inside the open transaction: the optimistic-concurrency check, then the rows. */
   private insert(q: QueuedAppend, appended: StoredRow[]): AppendResult {
     const { streamId, events, expected } = q;
-    const last = this.stmts.lastRevision.get(streamId)?.revision;
+    // A new stream needs no lookup: revision 0 is unique per stream, so the insert itself refuses
+    // an existing one (below). Most appends (published events, deliveries) start a stream.
+    const last = expected === 'no_stream' ? undefined : this.stmts.lastRevision.get(streamId)?.revision;
     const actual = last === undefined ? 'no_stream' : last;
     const ok =
       expected === 'any' ||
@@ -221,7 +223,22 @@ export class SqliteEventStore implements EventStore {
         metadata: JSON.stringify(event.metadata ?? {}),
         recordedAt,
       };
-      const info = this.stmts.insert.run(row);
+      let info: Database.RunResult;
+      try {
+        info = this.stmts.insert.run(
+          streamId,
+          revision,
+          row.type,
+          row.schemaVersion,
+          row.data,
+          row.metadata,
+          recordedAt,
+        );
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
+        const found = this.stmts.lastRevision.get(streamId)?.revision;
+        throw new WrongExpectedRevisionError(streamId, expected, found === undefined ? 'no_stream' : found);
+      }
       position = Number(info.lastInsertRowid);
       appended.push({ ...row, position });
     }
