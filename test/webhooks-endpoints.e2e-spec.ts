@@ -111,6 +111,10 @@ describe('webhook endpoints and publishing (e2e)', () => {
       expectError(await client.api('GET', `/endpoints/${id}`), 404, 'Not Found');
       expectError(await client.api('GET', `/endpoints/${id}/secret`), 404, 'Not Found');
       expectError(await client.api('DELETE', `/endpoints/${id}`), 404, 'Not Found');
+      // Its key was destroyed with it: rotating, patching or testing a deleted endpoint is a 404, not a 500.
+      expectError(await client.api('POST', `/endpoints/${id}/rotate-secret`, {}), 404, 'Not Found');
+      expectError(await client.api('PATCH', `/endpoints/${id}`, { description: 'x' }), 404, 'Not Found');
+      expectError(await client.api('POST', `/endpoints/${id}/test`, {}), 404, 'Not Found');
       expect((await client.api('GET', '/endpoints')).body.data).toEqual([]);
     });
 

@@ -5,11 +5,12 @@ import { CLOCK, type Clock, metadataOf } from '../../../kernel/src/index.js';
 import { decideAndAppend, EVENT_STORE, type EventStore } from '../../../event-store/src/index.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { endpointDecider } from '../domain/endpoint.decider.js';
+import { endpointNotFound } from '../domain/endpoint.errors.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
 import { generateWebhookSecret } from '../transport/webhook-secret.js';
 import { endpointStream } from './endpoint-stream.js';
 import { RotateSecretCommand } from './rotate-secret.command.js';
-import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
+import { EndpointKeyDestroyedError, SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
 
 @CommandHandler(RotateSecretCommand)
 export class RotateSecretHandler implements ICommandHandler<
@@ -27,6 +28,10 @@ export class RotateSecretHandler implements ICommandHandler<
   async execute(c: RotateSecretCommand) {
     const stream = endpointStream(c.endpointId);
     const secret = generateWebhookSecret();
+    const encrypted = await this.vault.encrypt(c.endpointId, secret).catch((error: unknown) => {
+      // Its key goes with a deleted endpoint (crypto-shredding): for the caller, the endpoint is gone.
+      throw error instanceof EndpointKeyDestroyedError ? endpointNotFound() : error;
+    });
     const decision = await decideAndAppend(
       this.store,
       stream,
@@ -34,7 +39,7 @@ export class RotateSecretHandler implements ICommandHandler<
       {
         type: 'RotateSecret',
         workspaceId: c.workspaceId,
-        secret: await this.vault.encrypt(c.endpointId, secret),
+        secret: encrypted,
         previousSecretExpiresInMs: c.previousSecretExpiresInMs ?? this.config.webhooks.secretOverlapMs,
         now: this.clock.now(),
       },

@@ -2,7 +2,7 @@ import { type Model, Schema } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import type { MongoConnection } from '../../../read-store/src/mongoose/mongo-connection.js';
 import { isDuplicateKeyError, modelOn } from '../../../read-store/src/mongoose/mongoose-support.js';
-import type { SecretVault } from '../application/secret-vault.port.js';
+import { EndpointKeyDestroyedError, type SecretVault } from '../application/secret-vault.port.js';
 import { SecretCipher } from '../transport/secret-cipher.js';
 
 interface EndpointKeyDocument {
@@ -85,7 +85,7 @@ export class MongooseSecretVault implements SecretVault {
 
   async encrypt(endpointId: string, plaintext: string): Promise<string> {
     const key = await this.keyFor(endpointId, true);
-    if (!key) throw new Error('the endpoint key was destroyed');
+    if (!key) throw new EndpointKeyDestroyedError(endpointId);
     return key.encrypt(plaintext, endpointId);
   }
 

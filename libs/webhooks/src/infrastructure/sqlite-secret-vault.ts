@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { SecretCipher } from '../transport/secret-cipher.js';
-import type { SecretVault } from '../application/secret-vault.port.js';
+import { EndpointKeyDestroyedError, type SecretVault } from '../application/secret-vault.port.js';
 
 /**
  * Embedded key store: one row per endpoint holding its data key, wrapped (AES-256-GCM) under
@@ -55,7 +55,7 @@ export class SqliteSecretVault implements SecretVault {
 
   async encrypt(endpointId: string, plaintext: string): Promise<string> {
     const key = this.keyFor(endpointId, true);
-    if (!key) throw new Error('the endpoint key was destroyed');
+    if (!key) throw new EndpointKeyDestroyedError(endpointId);
     return key.encrypt(plaintext, endpointId);
   }
 
