@@ -141,7 +141,7 @@ const durableProviders = [
           await import('../../read-store/src/mongoose/mongoose-checkpoint-store.js');
         return MongooseCheckpointStore.open(backend.mongo);
       }
-      const db = new SqliteReadDatabase(join(backend.dataDir, 'state.db'));
+      const db = new SqliteReadDatabase(join(backend.dataDir, 'state.db'), { groupCommit: false });
       resources.add('SQLite state', () => db.close());
       return new SqliteCheckpointStore(db);
     },

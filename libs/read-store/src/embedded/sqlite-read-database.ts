@@ -12,7 +12,15 @@ import { dirname } from 'node:path';
  * `bench:deliveries` measured as the largest single saving. Readers on this connection see the
  * open transaction; other processes see it at the commit, at the end of the turn, and `flush()`
  * commits at once where another process must see a change now (read-your-writes answers).
+ *
+ * Holding the write lock for a turn is only fair while no one else writes the file. As soon as
+ * another connection (another process sharing DATA_DIR) has committed, which `PRAGMA data_version`
+ * tells, writes go back to one short transaction each for a while, so no process makes the others
+ * wait for its turns (their waits block their event loops in SQLite's busy handler).
  */
+/** How long after another writer was last seen writes stay one transaction each. */
+const SHARED_BACKOFF_MS = 30_000;
+
 export class SqliteReadDatabase {
   /** Open connections by file, to settle each other's group transactions (see `write`). */
   private static readonly byFile = new Map<string, Set<SqliteReadDatabase>>();
@@ -25,10 +33,21 @@ export class SqliteReadDatabase {
   readonly db: Database.Database;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
+  private readonly dataVersion: Database.Statement<[], { data_version: number }>;
   /** Set while a group transaction opened by `write()` is pending. */
   private pending: NodeJS.Immediate | null = null;
+  private lastDataVersion: number | undefined;
+  /** Until then (epoch ms) another writer was seen recently: no group transactions. */
+  private sharedUntil = 0;
 
-  constructor(private readonly filename: string) {
+  /**
+   * `groupCommit: false` for a file written seldom next to the read models (saga checkpoints): a
+   * process holds at most one file's lock across a turn, so two processes cannot deadlock.
+   */
+  constructor(
+    private readonly filename: string,
+    private readonly options: { groupCommit?: boolean } = {},
+  ) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
@@ -37,6 +56,7 @@ export class SqliteReadDatabase {
     // IMMEDIATE: take the write lock up front, so a lease claim read-then-update stays atomic across processes.
     this.begin = this.db.prepare('BEGIN IMMEDIATE');
     this.commit = this.db.prepare('COMMIT');
+    this.dataVersion = this.db.prepare<[], { data_version: number }>('PRAGMA data_version');
     if (filename !== ':memory:') {
       const peers = SqliteReadDatabase.byFile.get(filename) ?? new Set();
       peers.add(this);
@@ -50,16 +70,27 @@ export class SqliteReadDatabase {
    * Inside a transaction someone else opened (a rebuild's batch) it just runs.
    */
   write<T>(fn: () => T): T {
-    if (!this.db.inTransaction) {
-      // Another connection to this file in this process (tests that play two processes) may hold
-      // the write lock until its turn ends; waiting for it here, on the same thread, would deadlock.
-      if (this.filename !== ':memory:') {
-        for (const peer of SqliteReadDatabase.byFile.get(this.filename)!) if (peer !== this) peer.flush();
-      }
-      this.begin.run();
-      this.pending = setImmediate(() => this.flush());
+    if (this.db.inTransaction) return fn();
+    // Another connection to this file in this process (tests that play two processes) may hold
+    // the write lock until its turn ends; waiting for it here, on the same thread, would deadlock.
+    if (this.filename !== ':memory:') {
+      for (const peer of SqliteReadDatabase.byFile.get(this.filename)!) if (peer !== this) peer.flush();
     }
+    if (!this.grouping()) return this.db.transaction(fn).immediate();
+    this.begin.run();
+    this.pending = setImmediate(() => this.flush());
     return fn();
+  }
+
+  /** Whether writes may share a turn-long transaction: enabled, and no other writer seen lately. */
+  private grouping(): boolean {
+    if (this.options.groupCommit === false) return false;
+    const version = this.dataVersion.get()!.data_version;
+    if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) {
+      this.sharedUntil = Date.now() + SHARED_BACKOFF_MS;
+    }
+    this.lastDataVersion = version;
+    return Date.now() >= this.sharedUntil;
   }
 
   /** Commits the pending group transaction now, if there is one. */
