@@ -180,6 +180,24 @@ describe('webhook endpoints and publishing (e2e)', () => {
       );
     });
 
+    it('answers with delivery ids that can be read at once (read-your-writes), for publishes and test sends', async () => {
+      const client = await newClient();
+      const eps = [
+        await client.createEndpoint(receiver.url('/ryw-a'), ['order.created']),
+        await client.createEndpoint(receiver.url('/ryw-b'), ['*']),
+      ];
+      // Side by side, so the service is busy when each answer comes back, and each id is read at once.
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const published = await client.publish('order.created', { i });
+          const test = await client.api('POST', `/endpoints/${eps[i % 2]!.id}/test`, {});
+          const ids = [...published.deliveryIds, test.body.deliveryId as string];
+          return Promise.all(ids.map(async (id) => (await client.api('GET', `/deliveries/${id}`)).status));
+        }),
+      );
+      expect(statuses.flat()).toEqual(Array.from({ length: 60 }, () => 200));
+    });
+
     it('returns the first answer for a repeated idempotency key and delivers once; without a key, twice', async () => {
       const client = await newClient();
       const ep = await client.createEndpoint(receiver.url('/idem'), ['order.created']);

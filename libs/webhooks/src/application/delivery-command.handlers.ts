@@ -53,15 +53,16 @@ async function decideWithRetry(
 }
 
 @CommandHandler(RequestDeliveryCommand)
-export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCommand, void> {
+export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCommand, number> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute(c: RequestDeliveryCommand): Promise<void> {
+  /** The store position of the `DeliveryRequested` event, 0 when the delivery existed already. */
+  async execute(c: RequestDeliveryCommand): Promise<number> {
     try {
-      await decideAndAppend(
+      const decision = await decideAndAppend(
         this.store,
         deliveryStream(c.deliveryId),
         deliveryDecider,
@@ -81,9 +82,11 @@ export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCo
         // A new stream: nothing to read. If it exists after all, the append conflicts (below).
         { state: deliveryDecider.initialState(), revision: -1 },
       );
+      return decision.position;
     } catch (error) {
       // Another worker created it first: the request is already there.
       if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      return 0;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import {
@@ -28,7 +28,9 @@ import {
   ENDPOINT_READ_REPOSITORY,
   type EndpointReadRepository,
 } from '../read-models/endpoint-read.repository.js';
+import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { PublishEventCommand, type PublishResult } from './publish-event.command.js';
+import { requestPublishedDeliveries } from './request-published-deliveries.js';
 
 type Fanout = EventPublished['data']['deliveries'];
 
@@ -44,6 +46,8 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     @Inject(ENDPOINT_READ_REPOSITORY) private readonly endpoints: EndpointReadRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
+    private readonly commands: CommandBus,
   ) {}
 
   async execute(c: PublishEventCommand): Promise<PublishResult> {
@@ -151,11 +155,14 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
         deliveries,
       },
     };
-    await this.store.append(
-      streamName(PUBLISHED_EVENT_CATEGORY, eventId),
-      [{ ...event, metadata: meta }],
-      'no_stream',
-    );
+    const streamId = streamName(PUBLISHED_EVENT_CATEGORY, eventId);
+    const { position } = await this.store.append(streamId, [{ ...event, metadata: meta }], 'no_stream');
+    await requestPublishedDeliveries(this.commands, this.sync, {
+      streamId,
+      position,
+      data: event.data,
+      metadata: meta,
+    });
     return { eventId, deliveryIds: deliveries.map((d) => d.deliveryId) };
   }
 }

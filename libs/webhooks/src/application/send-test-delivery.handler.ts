@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import { CLOCK, type Clock, DomainError, metadataOf, newId } from '../../../kernel/src/index.js';
 import { EVENT_STORE, type EventStore, streamName } from '../../../event-store/src/index.js';
@@ -10,6 +10,8 @@ import {
   ENDPOINT_READ_REPOSITORY,
   type EndpointReadRepository,
 } from '../read-models/endpoint-read.repository.js';
+import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
+import { requestPublishedDeliveries } from './request-published-deliveries.js';
 import { SendTestDeliveryCommand } from './send-test-delivery.command.js';
 import { validateWebhookUrl } from './webhook-url.validator.js';
 
@@ -24,6 +26,8 @@ export class SendTestDeliveryHandler implements ICommandHandler<
     @Inject(ENDPOINT_READ_REPOSITORY) private readonly endpoints: EndpointReadRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
+    private readonly commands: CommandBus,
   ) {}
 
   async execute(c: SendTestDeliveryCommand) {
@@ -52,11 +56,15 @@ export class SendTestDeliveryHandler implements ICommandHandler<
         deliveries: [{ deliveryId, endpointId: endpoint.endpointId }],
       },
     };
-    await this.store.append(
-      streamName(PUBLISHED_EVENT_CATEGORY, eventId),
-      [{ ...event, metadata: metadataOf(c.context) }],
-      'no_stream',
-    );
+    const streamId = streamName(PUBLISHED_EVENT_CATEGORY, eventId);
+    const metadata = metadataOf(c.context);
+    const { position } = await this.store.append(streamId, [{ ...event, metadata }], 'no_stream');
+    await requestPublishedDeliveries(this.commands, this.sync, {
+      streamId,
+      position,
+      data: event.data,
+      metadata,
+    });
     return { deliveryId, eventId };
   }
 }
