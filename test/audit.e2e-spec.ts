@@ -252,3 +252,29 @@ describe('audit and replay (e2e)', () => {
     }
   });
 });
+
+describe('rebuild with several instances (e2e)', () => {
+  it('refuses (409) while another instance shares the stores, and runs once it has stopped', async () => {
+    const first = await startTestApp(FAST);
+    const second = await startTestApp(FAST, first.dataDir);
+    try {
+      const rebuild = () =>
+        http(first.baseUrl, 'POST', '/admin/v1/projections/rebuild', { token: first.adminKey });
+      const refused = await rebuild();
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(/1 other instance\(s\) share these stores/);
+      const status = await http(first.baseUrl, 'GET', '/admin/v1/projections', { token: first.adminKey });
+      expect(status.body.generation).toBe(1);
+      await second.close();
+      const started = await rebuild();
+      expect(started.status).toBe(202);
+      await waitFor(async () => {
+        const s = await http(first.baseUrl, 'GET', '/admin/v1/projections', { token: first.adminKey });
+        return s.body.rebuild?.status === 'done' ? s.body : undefined;
+      });
+    } finally {
+      await second.close().catch(() => undefined);
+      await first.close();
+    }
+  });
+});

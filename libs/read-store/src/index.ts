@@ -6,3 +6,4 @@ export * from './read-store-health.port.js';
 export * from './saga-runner.js';
 export * from './read-model-set.js';
 export * from './read-models.js';
+export * from './instance-registry.js';

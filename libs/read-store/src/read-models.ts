@@ -1,4 +1,6 @@
+import { DomainError } from '../../kernel/src/index.js';
 import type { EventStore } from '../../event-store/src/event-store.port.js';
+import type { InstanceRegistry } from './instance-registry.js';
 import { ProjectionRunner, type ProjectionStatus } from './projection-runner.js';
 import type { ReadModelSync } from './read-model-sync.port.js';
 import type { ReadModelSet, ReadModelSetFactory } from './read-model-set.js';
@@ -32,15 +34,19 @@ export class ReadModels implements ReadModelSync {
     private readonly store: EventStore,
     private readonly factory: ReadModelSetFactory,
     private readonly onProjectionError: (name: string, error: unknown) => void,
+    /** Other processes sharing the stores; without one, this process is assumed alone (tests, benchmarks). */
+    private readonly instances?: InstanceRegistry,
   ) {}
 
   async start(): Promise<void> {
+    await this.instances?.start();
     this.current = await this.factory.open(await this.factory.activeGeneration(), { live: true });
     this.runner = this.newRunner(this.current);
     await this.runner.start();
   }
 
   async stop(): Promise<void> {
+    await this.instances?.stop();
     await this.runner?.stop();
     await this.current?.close();
   }
@@ -103,7 +109,9 @@ export class ReadModels implements ReadModelSync {
   }
 
   /** Starts a rebuild in the background; progress is visible through `status()`. */
-  startRebuild(): RebuildProgress {
+  async startRebuild(): Promise<RebuildProgress> {
+    if (this.isRebuilding()) return this.progress!;
+    await this.assertAlone();
     if (this.isRebuilding()) return this.progress!;
     const progress = this.startProgress();
     void this.rebuild(progress).catch((error: unknown) => {
@@ -112,6 +120,21 @@ export class ReadModels implements ReadModelSync {
       progress.finishedAt = new Date().toISOString();
     });
     return progress;
+  }
+
+  /**
+   * The switch to the fresh generation happens in this process only: another process sharing the
+   * stores would go on reading (and leasing deliveries in) the old one, so it would split apart.
+   */
+  private async assertAlone(): Promise<void> {
+    const others = (await this.instances?.othersAlive()) ?? 0;
+    if (others > 0) {
+      throw new DomainError(
+        'conflict',
+        `${others} other instance(s) share these stores. A rebuild switches read-model generations in this process only; stop the other instances (a stopped one is forgotten at once, a crashed one after 15 s) and try again.`,
+        'other_instances_running',
+      );
+    }
   }
 
   /** Replays into a fresh generation, catches up, then switches; awaitable (CLI, tests, benchmark). */

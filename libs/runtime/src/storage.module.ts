@@ -15,6 +15,7 @@ import { SqliteEventStore } from '../../event-store/src/sqlite/sqlite-event-stor
 import {
   CHECKPOINT_STORE,
   type CheckpointStore,
+  InstanceRegistry,
   READ_MODEL_SET_FACTORY,
   READ_MODEL_SYNC,
   READ_STORE_HEALTH,
@@ -108,11 +109,14 @@ const readModelProviders = [
   },
   {
     provide: ReadModels,
-    inject: [EVENT_STORE, READ_MODEL_SET_FACTORY],
-    useFactory: (store: EventStore, factory: ReadModelSetFactory) => {
+    inject: [EVENT_STORE, READ_MODEL_SET_FACTORY, CHECKPOINT_STORE],
+    useFactory: (store: EventStore, factory: ReadModelSetFactory, checkpoints: CheckpointStore) => {
       const logger = new Logger('Projections');
-      return new ReadModels(store, factory, (name, error) =>
-        logger.error(`projection ${name} failed, resubscribing: ${String(error)}`),
+      return new ReadModels(
+        store,
+        factory,
+        (name, error) => logger.error(`projection ${name} failed, resubscribing: ${String(error)}`),
+        new InstanceRegistry(checkpoints),
       );
     },
   },

@@ -53,7 +53,7 @@ export class ProjectionsController {
   @ApiAcceptedResponse({
     schema: { example: { status: 'running', fromGeneration: 1, toGeneration: 2, processed: 0, total: 1200 } },
   })
-  @ApiErrors(401)
+  @ApiErrors(401, 409)
   rebuild() {
     return this.readModels.startRebuild();
   }
