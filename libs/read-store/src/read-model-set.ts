@@ -15,8 +15,8 @@ export interface ReadModelSet {
   /** Bulk replay: group many writes (embedded: one transaction). Optional. */
   beginBatch?(): void;
   commitBatch?(): void;
-  /** Makes every write so far visible to other processes now (embedded: commits the group transaction). Optional. */
-  flush?(): void;
+  /** Resolves once every write so far is visible to other processes (embedded: the group commit). Optional. */
+  committed?(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /** Deletes this generation's data (the old one, after a switch). */

@@ -79,7 +79,7 @@ export class ReadModels implements ReadModelSync {
   /** Resolves once `position` is applied and visible to every process (another API instance may answer next). */
   async waitFor(position: number, timeoutMs?: number): Promise<boolean> {
     const applied = await this.runner.waitFor(position, timeoutMs);
-    this.current.flush?.();
+    await this.current.committed?.();
     return applied;
   }
 

@@ -65,7 +65,7 @@ export class SqliteReadModelSetFactory implements ReadModelSetFactory {
         deliveries.flushBatch();
         if (readDb.db.inTransaction) readDb.db.exec('COMMIT');
       },
-      flush: () => readDb.flush(),
+      committed: () => readDb.committed(),
       ping: async () => readDb.ping(),
       close: async () => readDb.close(),
       drop: async () => {

@@ -36,6 +36,8 @@ export class SqliteReadDatabase {
   private readonly dataVersion: Database.Statement<[], { data_version: number }>;
   /** Set while a group transaction opened by `write()` is pending. */
   private pending: NodeJS.Immediate | null = null;
+  /** Waiting for the pending group transaction's commit (see `committed`). */
+  private waiters: (() => void)[] = [];
   private lastDataVersion: number | undefined;
   /** Until then (epoch ms) another writer was seen recently: no group transactions. */
   private sharedUntil = 0;
@@ -98,7 +100,22 @@ export class SqliteReadDatabase {
     if (this.pending === null) return;
     clearImmediate(this.pending);
     this.pending = null;
-    if (this.db.open && this.db.inTransaction) this.commit.run();
+    const waiters = this.waiters;
+    this.waiters = [];
+    try {
+      if (this.db.open && this.db.inTransaction) this.commit.run();
+    } finally {
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  /**
+   * Resolves once every write so far is committed (visible to other processes): at once when
+   * nothing is pending, else at the end of this turn, together with every other waiter.
+   */
+  committed(): Promise<void> {
+    if (this.pending === null) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   ping(): boolean {

@@ -52,6 +52,8 @@ async function decideWithRetry(
   }
 }
 
+const RECENT_REQUESTS = 10_000;
+
 @CommandHandler(RequestDeliveryCommand)
 export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCommand, number> {
   constructor(
@@ -59,8 +61,27 @@ export class RequestDeliveryHandler implements ICommandHandler<RequestDeliveryCo
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The store position of the `DeliveryRequested` event, 0 when the delivery existed already. */
-  async execute(c: RequestDeliveryCommand): Promise<number> {
+  /**
+   * Requests already made by this process, by delivery id: the publish path and the saga ask for
+   * the same deliveries, usually in the same turn. A repeat waits for the first request (and makes
+   * its own if that one failed) instead of paying for a conflicting append.
+   */
+  private readonly requested = new Map<string, Promise<number>>();
+
+  /** The store position of the `DeliveryRequested` event, 0 when it existed before this process asked. */
+  execute(c: RequestDeliveryCommand): Promise<number> {
+    const earlier = this.requested.get(c.deliveryId);
+    // The same position: a caller that waits for the request to be projected waits for that one.
+    if (earlier) return earlier.catch(() => this.request(c));
+    const request = this.request(c);
+    this.requested.set(c.deliveryId, request);
+    // Bounded: the oldest go first (a repeat after that just meets the append's conflict check).
+    if (this.requested.size > RECENT_REQUESTS) this.requested.delete(this.requested.keys().next().value!);
+    request.catch(() => this.requested.delete(c.deliveryId));
+    return request;
+  }
+
+  private async request(c: RequestDeliveryCommand): Promise<number> {
     try {
       const decision = await decideAndAppend(
         this.store,
