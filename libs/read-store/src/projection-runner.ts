@@ -21,8 +21,9 @@ interface Running {
 }
 
 /**
- * Runs each projection on its own checkpointed `$all` subscription. Handled events persist the
- * checkpoint at once; unhandled ones only every `persistEveryMs` (replaying them is free).
+ * Runs each projection on its own checkpointed `$all` subscription. The checkpoint is persisted at
+ * most every `persistEveryMs` and on stop: applying is idempotent, so after a crash replaying that
+ * much again is harmless, and a write per handled event cost more than any other bookkeeping.
  * `waitFor(position)` gives callers read-your-writes: the API answers after its own change is visible.
  */
 export class ProjectionRunner {
@@ -62,13 +63,9 @@ export class ProjectionRunner {
       after: run.position,
       onEvent: (event) => {
         // Synchronous for events this projection ignores (most of them): no promise per event.
-        if (run.projection.handles.has(event.type)) return this.applyAndPersist(run, event);
+        if (run.projection.handles.has(event.type)) return this.apply(run, event);
         run.position = event.position;
-        const now = Date.now();
-        if (now - run.lastPersistAt >= (this.options.persistEveryMs ?? 250)) {
-          return this.persist(run, event.position, now).then(() => this.notify());
-        }
-        this.notify();
+        return this.advanced(run);
       },
       onCaughtUp: () => {
         run.state = 'live';
@@ -82,10 +79,18 @@ export class ProjectionRunner {
     });
   }
 
-  private async applyAndPersist(run: Running, event: RecordedEvent): Promise<void> {
+  private async apply(run: Running, event: RecordedEvent): Promise<void> {
     await run.projection.apply(event);
     run.position = event.position;
-    await this.persist(run, event.position, Date.now());
+    await this.advanced(run);
+  }
+
+  /** After `run.position` moved: persist the checkpoint when it is due, wake read-your-writes waiters. */
+  private advanced(run: Running): Promise<void> | void {
+    const now = Date.now();
+    if (now - run.lastPersistAt >= (this.options.persistEveryMs ?? 250)) {
+      return this.persist(run, run.position, now).then(() => this.notify());
+    }
     this.notify();
   }
 

@@ -115,7 +115,6 @@ export class SqliteEventStore implements EventStore {
     };
     this.transactions = {
       group: this.db.transaction((run: () => void) => run()),
-      one: this.db.transaction((q: QueuedAppend, appended: StoredRow[]) => this.insert(q, appended)),
     };
   }
 
@@ -150,12 +149,12 @@ export class SqliteEventStore implements EventStore {
       // IMMEDIATE takes the write lock up front, so each revision check and its insert are atomic across processes.
       this.transactions.group.immediate(() => {
         for (const q of queued) {
-          const mark = appended.length;
           try {
-            // A nested transaction is a savepoint: a failed append undoes only its own rows.
-            outcomes.push({ ok: true, result: this.transactions.one(q, appended) });
+            outcomes.push({ ok: true, result: this.insert(q, appended) });
           } catch (error) {
-            appended.length = mark;
+            // A conflict fails before any row of its append is written (see `insert`), so the
+            // others stand; anything else (disk full, …) rolls the whole group back.
+            if (!(error instanceof WrongExpectedRevisionError)) throw error;
             outcomes.push({ ok: false, error });
           }
         }
@@ -196,7 +195,12 @@ export class SqliteEventStore implements EventStore {
     if (appended.length > 0) this.appended.emit('append');
   }
 
-  /** One append inside the open transaction: the optimistic-concurrency check, then the rows. */
+  /**
+   * One append inside the open transaction: the optimistic-concurrency check, then the rows. A
+   * conflict is found before the first row (the lookup), or by the first row itself for a new
+   * stream (its revision 0 already exists; SQLite undoes just that statement): never after a row
+   * of this append was written, so no savepoint is needed. The write lock is held throughout.
+   */
   private insert(q: QueuedAppend, appended: StoredRow[]): AppendResult {
     const { streamId, events, expected } = q;
     // A new stream needs no lookup: revision 0 is unique per stream, so the insert itself refuses
