@@ -12,6 +12,7 @@ import { ProjectionsController } from './projections/projections.controller.js';
 import { AdminKeyVerifier } from './auth/admin-key.verifier.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BearerStrategy } from './auth/bearer.strategy.js';
+import { RoutePolicies } from './auth/route-policies.js';
 import { HealthController } from './health/health.controller.js';
 import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AdminTokensController } from './tokens/admin-tokens.controller.js';
@@ -36,7 +37,7 @@ const controllers = [
   AuditController,
   ProjectionsController,
 ];
-const auth = [AdminKeyVerifier, BearerStrategy, { provide: APP_GUARD, useClass: AuthGuard }];
+const auth = [AdminKeyVerifier, BearerStrategy, RoutePolicies, { provide: APP_GUARD, useClass: AuthGuard }];
 const http = [{ provide: APP_FILTER, useClass: HttpExceptionFilter }];
 
 export interface AppModuleOptions {

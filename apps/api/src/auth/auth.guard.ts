@@ -1,12 +1,10 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { TokenScope } from '../../../../libs/tokens/src/index.js';
 import { AdminKeyVerifier } from './admin-key.verifier.js';
-import { ADMIN_ROUTE, PUBLIC_ROUTE, REQUIRED_SCOPES } from './auth.decorators.js';
 import { AuthenticationError } from './authentication.error.js';
 import { BearerStrategy } from './bearer.strategy.js';
 import type { Principal } from './principal.js';
+import { RoutePolicies } from './route-policies.js';
 
 /** The callbacks passport attaches to a strategy for one request. */
 interface StrategyRun {
@@ -15,6 +13,8 @@ interface StrategyRun {
   error(error: unknown): void;
   authenticate(req: Request, options?: object): void;
 }
+
+const BEARER = /^Bearer ([\x21-\x7e]+)$/i;
 
 /**
  * Global guard: every route needs a credential unless marked @Public(). Admin routes take the
@@ -28,14 +28,14 @@ interface StrategyRun {
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly adminKey: AdminKeyVerifier,
     private readonly bearer: BearerStrategy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const policy = this.policies.of(context);
+    if (policy.isPublic) return true;
     const req = context.switchToHttp().getRequest<Request & { user?: Principal }>();
     const header = req.headers.authorization;
     if (header === undefined || header === '') {
@@ -44,11 +44,11 @@ export class AuthGuard implements CanActivate {
         'Authentication required: send Authorization: Bearer <token>.',
       );
     }
-    const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header);
+    const match = BEARER.exec(header);
     if (!match) {
       throw new AuthenticationError('invalid_request', 'The Authorization header must be "Bearer <token>".');
     }
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ROUTE, targets)) {
+    if (policy.adminOnly) {
       if (!this.adminKey.verify(match[1]!))
         throw new AuthenticationError('invalid_token', 'The admin API key is not valid.');
       req.user = { kind: 'admin' };
@@ -56,9 +56,8 @@ export class AuthGuard implements CanActivate {
     }
     const principal = await this.authenticateToken(req);
     req.user = principal;
-    const required = this.reflector.getAllAndOverride<TokenScope[]>(REQUIRED_SCOPES, targets) ?? [];
     if (principal.kind === 'token') {
-      const missing = required.filter((s) => !principal.scopes.includes(s));
+      const missing = policy.scopes.filter((s) => !principal.scopes.includes(s));
       if (missing.length > 0) {
         throw new ForbiddenException(
           `This token lacks the scope ${missing.join(', ')} required for this operation.`,

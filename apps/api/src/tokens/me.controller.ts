@@ -1,8 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../http/api-errors.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { TokenPrincipal } from '../auth/principal.js';
+import type { TokenRequest } from '../auth/principal.js';
 import { MeDto } from './dto/token.response.js';
 
 @ApiTags('tokens')
@@ -13,8 +12,8 @@ export class MeController {
   @ApiOperation({ summary: 'The calling token: who it acts for and what it may do' })
   @ApiOkResponse({ type: MeDto })
   @ApiErrors(401)
-  me(@CurrentPrincipal() p: TokenPrincipal): MeDto {
-    const t = p.token;
+  me(@Req() { user }: TokenRequest): MeDto {
+    const t = user.token;
     return {
       tokenId: t.id,
       name: t.name,

@@ -8,6 +8,7 @@ import {
   Param,
   Post,
   Query,
+  Req,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
@@ -28,8 +29,7 @@ import {
   type TokenView,
 } from '../../../../libs/tokens/src/index.js';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { TokenPrincipal } from '../auth/principal.js';
+import type { TokenRequest } from '../auth/principal.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { requestCommandContext } from '../http/command-context.js';
 import { CreateTokenDto } from './dto/create-token.dto.js';
@@ -51,7 +51,7 @@ export class TokensController {
   @ApiOperation({ summary: "The workspace's tokens (never the plaintext), newest first" })
   @ApiOkResponse({ type: TokenPageDto })
   @ApiErrors(400, 401, 403)
-  async list(@CurrentPrincipal() p: TokenPrincipal, @Query() q: ListTokensQueryDto): Promise<TokenPageDto> {
+  async list(@Req() { user: p }: TokenRequest, @Query() q: ListTokensQueryDto): Promise<TokenPageDto> {
     const page = await this.queries.execute<ListTokensQuery, Page<TokenView>>(
       new ListTokensQuery(p.workspaceId, q.limit ?? DEFAULT_PAGE_LIMIT, q.cursor, q.includeRevoked ?? false),
     );
@@ -66,10 +66,7 @@ export class TokensController {
   })
   @ApiCreatedResponse({ type: CreatedTokenDto })
   @ApiErrors(400, 401, 403)
-  async create(
-    @CurrentPrincipal() p: TokenPrincipal,
-    @Body() body: CreateTokenDto,
-  ): Promise<CreatedTokenDto> {
+  async create(@Req() { user: p }: TokenRequest, @Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
     const scopes: TokenScope[] = body.scopes ?? p.scopes;
     const excess = scopes.filter((s) => !p.scopes.includes(s));
     if (excess.length > 0) {
@@ -97,7 +94,7 @@ export class TokensController {
   })
   @ApiNoContentResponse()
   @ApiErrors(401, 403, 404, 409)
-  async revoke(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<void> {
+  async revoke(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<void> {
     if (id !== p.tokenId && !p.scopes.includes('tokens:write')) {
       throw new ForbiddenException(
         'This token lacks the scope tokens:write required to revoke other tokens.',

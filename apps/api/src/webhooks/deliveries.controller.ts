@@ -1,10 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RetryDeliveryCommand, WebhookQueries } from '../../../../libs/webhooks/src/index.js';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { TokenPrincipal } from '../auth/principal.js';
+import type { TokenRequest } from '../auth/principal.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { requestCommandContext } from '../http/command-context.js';
 import { DeliveryWithAttemptsDto } from './dto/delivery.dto.js';
@@ -24,10 +23,7 @@ export class DeliveriesController {
   @ApiOperation({ summary: 'One delivery with every attempt' })
   @ApiOkResponse({ type: DeliveryWithAttemptsDto })
   @ApiErrors(401, 403, 404)
-  async get(
-    @CurrentPrincipal() p: TokenPrincipal,
-    @Param('id') id: string,
-  ): Promise<DeliveryWithAttemptsDto> {
+  async get(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<DeliveryWithAttemptsDto> {
     return DeliveryWithAttemptsDto.withAttempts(await this.queries.delivery(p.workspaceId, id));
   }
 
@@ -41,7 +37,7 @@ export class DeliveriesController {
   })
   @ApiAcceptedResponse({ type: DeliveryIdDto })
   @ApiErrors(401, 403, 404, 409)
-  async retry(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<DeliveryIdDto> {
+  async retry(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<DeliveryIdDto> {
     await this.queries.delivery(p.workspaceId, id);
     await this.commands.execute(new RetryDeliveryCommand(p.workspaceId, id, requestCommandContext(p)));
     return { deliveryId: id };

@@ -1,10 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RecoverEndpointCommand, type RecoverResult } from '../../../../libs/webhooks/src/index.js';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { TokenPrincipal } from '../auth/principal.js';
+import type { TokenRequest } from '../auth/principal.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { requestCommandContext } from '../http/command-context.js';
 import { RecoverDto, RecoverResultDto } from './dto/recover.dto.js';
@@ -26,7 +25,7 @@ export class EndpointRecoveryController {
   @ApiAcceptedResponse({ type: RecoverResultDto })
   @ApiErrors(400, 401, 403, 404, 409)
   recover(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Param('id') id: string,
     @Body() body: RecoverDto,
   ): Promise<RecoverResult> {

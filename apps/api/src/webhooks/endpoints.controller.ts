@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
@@ -21,8 +21,7 @@ import {
   WebhookQueries,
 } from '../../../../libs/webhooks/src/index.js';
 import { RequireScopes } from '../auth/auth.decorators.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { TokenPrincipal } from '../auth/principal.js';
+import type { TokenRequest } from '../auth/principal.js';
 import { ApiErrors } from '../http/api-errors.decorator.js';
 import { requestCommandContext } from '../http/command-context.js';
 import { PageQueryDto } from '../tokens/dto/list-query.dto.js';
@@ -68,7 +67,7 @@ export class EndpointsController {
   @ApiCreatedResponse({ type: CreatedEndpointDto })
   @ApiErrors(400, 401, 403, 422)
   async create(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Body() body: CreateEndpointDto,
   ): Promise<CreatedEndpointDto> {
     const { endpoint, secret } = await this.commands.execute<
@@ -91,7 +90,7 @@ export class EndpointsController {
   @ApiOperation({ summary: "The workspace's endpoints (no secrets), newest first" })
   @ApiOkResponse({ type: EndpointPageDto })
   @ApiErrors(400, 401, 403)
-  async list(@CurrentPrincipal() p: TokenPrincipal, @Query() q: PageQueryDto): Promise<EndpointPageDto> {
+  async list(@Req() { user: p }: TokenRequest, @Query() q: PageQueryDto): Promise<EndpointPageDto> {
     const page = await this.queries.listEndpoints(p.workspaceId, q.limit ?? DEFAULT_PAGE_LIMIT, q.cursor);
     return { data: page.data.map(EndpointDto.from), nextCursor: page.nextCursor };
   }
@@ -101,7 +100,7 @@ export class EndpointsController {
   @ApiOperation({ summary: 'One endpoint' })
   @ApiOkResponse({ type: EndpointDto })
   @ApiErrors(401, 403, 404)
-  async get(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<EndpointDto> {
+  async get(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<EndpointDto> {
     return EndpointDto.from(await this.queries.endpoint(p.workspaceId, id));
   }
 
@@ -113,7 +112,7 @@ export class EndpointsController {
   @ApiOkResponse({ type: EndpointDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)
   async update(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Param('id') id: string,
     @Body() body: UpdateEndpointDto,
   ): Promise<EndpointDto> {
@@ -139,7 +138,7 @@ export class EndpointsController {
   })
   @ApiNoContentResponse()
   @ApiErrors(401, 403, 404, 409)
-  async remove(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<void> {
+  async remove(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<void> {
     await this.commands.execute(new DeleteEndpointCommand(p.workspaceId, id, requestCommandContext(p)));
   }
 
@@ -148,7 +147,7 @@ export class EndpointsController {
   @ApiOperation({ summary: 'Reveal the current signing secret' })
   @ApiOkResponse({ type: SecretDto })
   @ApiErrors(401, 403, 404)
-  async secret(@CurrentPrincipal() p: TokenPrincipal, @Param('id') id: string): Promise<SecretDto> {
+  async secret(@Req() { user: p }: TokenRequest, @Param('id') id: string): Promise<SecretDto> {
     const s = await this.queries.secret(p.workspaceId, id);
     return s.previousSecretExpiresAt ? s : { secret: s.secret };
   }
@@ -164,7 +163,7 @@ export class EndpointsController {
   @ApiOkResponse({ type: SecretDto })
   @ApiErrors(400, 401, 403, 404, 409)
   async rotate(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Param('id') id: string,
     @Body() body: RotateSecretDto,
   ): Promise<SecretDto> {
@@ -182,7 +181,7 @@ export class EndpointsController {
   @ApiAcceptedResponse({ type: DeliveryIdDto })
   @ApiErrors(400, 401, 403, 404, 422)
   async test(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Param('id') id: string,
     @Body() body: TestDeliveryDto,
   ): Promise<DeliveryIdDto> {
@@ -198,7 +197,7 @@ export class EndpointsController {
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiErrors(400, 401, 403, 404)
   async deliveries(
-    @CurrentPrincipal() p: TokenPrincipal,
+    @Req() { user: p }: TokenRequest,
     @Param('id') id: string,
     @Query() q: DeliveryListQueryDto,
   ): Promise<DeliveryPageDto> {
