@@ -263,8 +263,18 @@ export class DeliveryDispatcher {
         revision === undefined ? undefined : { state: view, revision },
       ),
     );
-    // Release the lease only once the read model shows the new schedule, or the delivery could be claimed again.
-    return this.sync.waitForApplied(position);
+    // Release the lease only once the read model shows the new schedule, or the delivery could be
+    // claimed again. After a success nothing claims it any more: the lease is left to lapse.
+    const applied = await this.sync.waitForApplied(position);
+    return (
+      applied &&
+      !(
+        outcome.error === null &&
+        outcome.responseStatus !== null &&
+        outcome.responseStatus < 300 &&
+        outcome.responseStatus >= 200
+      )
+    );
   }
 
   private async publishedEvent(eventId: string): Promise<EventPublished['data']> {

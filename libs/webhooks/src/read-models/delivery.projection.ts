@@ -9,6 +9,8 @@ import type { DeliveryReadRepository, DeliveryView } from './delivery-read.repos
 export class DeliveryProjection implements Projection {
   readonly name = 'deliveries';
   readonly handles = DELIVERY_EVENT_TYPES;
+  /** The row this projection wrote last. */
+  private last: { view: DeliveryView; revision: number } | null = null;
 
   constructor(
     private readonly repository: DeliveryReadRepository,
@@ -18,9 +20,16 @@ export class DeliveryProjection implements Projection {
 
   async apply(recorded: RecordedEvent): Promise<void> {
     const event = recorded as unknown as DeliveryEvent;
-    // A request starts a new row: nothing to read (a replay's upsert is ignored by its revision guard).
+    // A request starts a new row: nothing to read (a replay's upsert is ignored by its revision
+    // guard). An attempt and its outcome come as consecutive events: the second one starts from
+    // the row just written instead of reading it back.
+    const last = this.last;
     const stored =
-      event.type === 'DeliveryRequested' ? null : await this.repository.get(event.data.deliveryId);
+      event.type === 'DeliveryRequested'
+        ? null
+        : last?.view.deliveryId === event.data.deliveryId && last.revision === recorded.revision - 1
+          ? last
+          : await this.repository.get(event.data.deliveryId);
     if (stored && stored.revision >= recorded.revision) return;
     if (event.type === 'DeliveryAttempted') {
       const { deliveryId: _d, endpointId: _e, workspaceId: _w, ...attempt } = event.data;
@@ -36,6 +45,7 @@ export class DeliveryProjection implements Projection {
         event.type === 'DeliveryRequested' ? event.data.recovered : (stored?.view.recovered ?? false),
     };
     await this.repository.save(view, recorded.revision);
+    this.last = { view, revision: recorded.revision };
     if (view.status === 'pending' && view.nextAttemptAt)
       this.onDue(new Date(view.nextAttemptAt), view.endpointId);
   }
