@@ -22,6 +22,7 @@ import { WebhookHttpSender } from '../transport/webhook-http-sender.js';
 import { deliveryBody } from './delivery-body.js';
 import { CancelDeliveryCommand, RecordAttemptCommand } from './delivery-commands.js';
 import { DispatchSignal } from './dispatch-signal.js';
+import { PublishedEventCache } from './published-event-cache.js';
 import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
 
 const INTERVAL_NAME = 'webhook-dispatch';
@@ -40,7 +41,6 @@ export class DeliveryDispatcher {
   private readonly owner = `dispatcher-${randomUUID()}`;
   private readonly inFlightByEndpoint = new Map<string, number>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly bodies = new Map<string, EventPublished['data']>();
   private readonly context: CommandContext = { actor: { type: 'system', id: 'delivery-dispatcher' } };
   private sender?: WebhookHttpSender;
   private running = false;
@@ -62,6 +62,7 @@ export class DeliveryDispatcher {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly commands: CommandBus,
     private readonly signal: DispatchSignal,
+    private readonly published: PublishedEventCache,
     private readonly scheduler: SchedulerRegistry,
   ) {}
 
@@ -278,13 +279,12 @@ export class DeliveryDispatcher {
   }
 
   private async publishedEvent(eventId: string): Promise<EventPublished['data']> {
-    const cached = this.bodies.get(eventId);
+    const cached = this.published.get(eventId);
     if (cached) return cached;
     const [first] = await this.store.readStream(streamName(PUBLISHED_EVENT_CATEGORY, eventId));
     if (!first) throw new Error(`published event ${eventId} not found`);
     const data = (first as unknown as EventPublished).data;
-    if (this.bodies.size > 1000) this.bodies.clear();
-    this.bodies.set(eventId, data);
+    this.published.remember(data);
     return data;
   }
 }

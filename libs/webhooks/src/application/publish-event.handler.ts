@@ -30,6 +30,7 @@ import {
 } from '../read-models/endpoint-read.repository.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { PublishEventCommand, type PublishResult } from './publish-event.command.js';
+import { PublishedEventCache } from './published-event-cache.js';
 import { requestPublishedDeliveries } from './request-published-deliveries.js';
 
 type Fanout = EventPublished['data']['deliveries'];
@@ -48,6 +49,7 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
     private readonly commands: CommandBus,
+    private readonly published: PublishedEventCache,
   ) {}
 
   async execute(c: PublishEventCommand): Promise<PublishResult> {
@@ -157,6 +159,7 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     };
     const streamId = streamName(PUBLISHED_EVENT_CATEGORY, eventId);
     const { position } = await this.store.append(streamId, [{ ...event, metadata: meta }], 'no_stream');
+    this.published.remember(event.data);
     await requestPublishedDeliveries(this.commands, this.sync, {
       streamId,
       position,

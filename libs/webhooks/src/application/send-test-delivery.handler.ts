@@ -11,6 +11,7 @@ import {
   type EndpointReadRepository,
 } from '../read-models/endpoint-read.repository.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
+import { PublishedEventCache } from './published-event-cache.js';
 import { requestPublishedDeliveries } from './request-published-deliveries.js';
 import { SendTestDeliveryCommand } from './send-test-delivery.command.js';
 import { validateWebhookUrl } from './webhook-url.validator.js';
@@ -28,6 +29,7 @@ export class SendTestDeliveryHandler implements ICommandHandler<
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
     private readonly commands: CommandBus,
+    private readonly published: PublishedEventCache,
   ) {}
 
   async execute(c: SendTestDeliveryCommand) {
@@ -59,6 +61,7 @@ export class SendTestDeliveryHandler implements ICommandHandler<
     const streamId = streamName(PUBLISHED_EVENT_CATEGORY, eventId);
     const metadata = metadataOf(c.context);
     const { position } = await this.store.append(streamId, [{ ...event, metadata }], 'no_stream');
+    this.published.remember(event.data);
     await requestPublishedDeliveries(this.commands, this.sync, {
       streamId,
       position,
