@@ -361,7 +361,7 @@ async function main(): Promise<number> {
 
   console.log(`bench:deliveries — ${new Date().toISOString()}`);
   console.log(
-    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), ${process.platform}/${process.arch}; embedded store (SQLite); load average ${loadavg()
+    `node ${process.version}, ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown'}), ${process.platform}/${process.arch}; event store: SQLite (embedded); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
