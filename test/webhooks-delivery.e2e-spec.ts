@@ -245,6 +245,22 @@ describe('webhook delivery (e2e)', () => {
     expect(receiver.received(ep.path)).toHaveLength(4);
   });
 
+  it('a manual retry of a delivery that just succeeded sends it again at once', async () => {
+    const ep = await endpoint(200);
+    const id = (await client.publish('payment.succeeded', { paymentId: 'pay_again' })).deliveryIds[0]!;
+    await client.waitForDelivery(id);
+    const retried = Date.now();
+    expect((await client.api('POST', `/deliveries/${id}/retry`)).status).toBe(202);
+    const d = await client.waitForDelivery(
+      id,
+      (x) => x.attemptCount === 2 && x.status === 'succeeded',
+      5_000,
+    );
+    expect(d.attempts.map((a: { responseStatus: number }) => a.responseStatus)).toEqual([200, 200]);
+    expect(receiver.received(ep.path)).toHaveLength(2);
+    expect(Date.now() - retried).toBeLessThan(5_000);
+  });
+
   it('logs a hanging receiver as error "timeout" and retries', async () => {
     const ep = await endpoint(sequence({ hang: true }, 200));
     const id = (await client.publish('order.created', { orderId: 'ord_slow' })).deliveryIds[0]!;

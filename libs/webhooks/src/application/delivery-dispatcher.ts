@@ -265,17 +265,8 @@ export class DeliveryDispatcher {
       ),
     );
     // Release the lease only once the read model shows the new schedule, or the delivery could be
-    // claimed again. After a success nothing claims it any more: the lease is left to lapse.
-    const applied = await this.sync.waitForApplied(position);
-    return (
-      applied &&
-      !(
-        outcome.error === null &&
-        outcome.responseStatus !== null &&
-        outcome.responseStatus < 300 &&
-        outcome.responseStatus >= 200
-      )
-    );
+    // claimed again. Also after a success: a manual retry makes it due again at once.
+    return this.sync.waitForApplied(position);
   }
 
   private async publishedEvent(eventId: string): Promise<EventPublished['data']> {
