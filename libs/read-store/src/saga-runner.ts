@@ -9,7 +9,15 @@ export interface SagaDefinition {
   name: string;
   handles: ReadonlySet<string>;
   map: (event: RecordedEvent) => object[];
+  /**
+   * Event types whose commands may be issued again at any later time without harm (they only
+   * create what is missing). After those the checkpoint is saved at most every 250 ms; after any
+   * other it is saved at once, so a crash never replays, say, a cancellation into a later state.
+   */
+  replaySafe?: ReadonlySet<string>;
 }
+
+const PERSIST_EVERY_MS = 250;
 
 /**
  * Drives a saga from its own checkpointed subscription and awaits every command before moving the
@@ -19,6 +27,7 @@ export interface SagaDefinition {
 export class SagaRunner {
   private subscription?: Subscription;
   private stopped = false;
+  private persistedAt = 0;
   position = 0;
 
   constructor(
@@ -56,8 +65,12 @@ export class SagaRunner {
     for (let i = 0; i < commands.length; i += SAGA_PARALLELISM) {
       await Promise.all(commands.slice(i, i + SAGA_PARALLELISM).map((c) => this.commands.execute(c)));
     }
-    await this.checkpoints.save(`saga:${this.saga.name}`, event.position);
     this.position = event.position;
+    const now = Date.now();
+    if (!this.saga.replaySafe?.has(event.type) || now - this.persistedAt >= PERSIST_EVERY_MS) {
+      await this.checkpoints.save(`saga:${this.saga.name}`, event.position);
+      this.persistedAt = now;
+    }
   }
 
   async stop(): Promise<void> {

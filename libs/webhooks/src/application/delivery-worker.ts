@@ -36,7 +36,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.roles.worker) return;
     this.saga = new SagaRunner(
-      { name: 'deliveries', handles: DELIVERY_SAGA_EVENT_TYPES, map: deliverySaga },
+      {
+        name: 'deliveries',
+        handles: DELIVERY_SAGA_EVENT_TYPES,
+        map: deliverySaga,
+        // Requesting a delivery that exists changes nothing (the publish path usually made it already).
+        replaySafe: new Set(['EventPublished']),
+      },
       this.store,
       this.checkpoints,
       this.commands,

@@ -12,6 +12,8 @@ export class SqliteSecretVault implements SecretVault {
   private readonly db: Database.Database;
   private readonly master: SecretCipher;
   private readonly cache = new Map<string, SecretCipher>();
+  /** Secrets already decrypted, per endpoint key: every attempt signs with the same one or two. */
+  private readonly plain = new WeakMap<SecretCipher, Map<string, string>>();
   private readonly stmts;
 
   constructor(filename: string, masterKey: Buffer) {
@@ -59,9 +61,19 @@ export class SqliteSecretVault implements SecretVault {
     return key.encrypt(plaintext, endpointId);
   }
 
+  /** The key row is still read every time, so a key destroyed meanwhile (by any process) yields null. */
   async decrypt(endpointId: string, blob: string): Promise<string | null> {
     const key = this.keyFor(endpointId, false);
-    return key ? key.decrypt(blob, endpointId) : null;
+    if (!key) return null;
+    let secrets = this.plain.get(key);
+    if (!secrets) this.plain.set(key, (secrets = new Map()));
+    let secret = secrets.get(blob);
+    if (secret === undefined) {
+      secret = key.decrypt(blob, endpointId);
+      if (secrets.size > 16) secrets.clear();
+      secrets.set(blob, secret);
+    }
+    return secret;
   }
 
   async destroy(endpointId: string): Promise<void> {
