@@ -35,6 +35,22 @@ export function afterCursor(cursor: { t: string; id: string } | undefined): Reco
 /** Update operators for `guardedUpdate` (applied with `{_id}` as the only filter on a serialising server). */
 export type UpdateDocument = Record<string, Record<string, unknown>>;
 
+/** When a write may apply: as a query filter, and as a check on the stored fields it names. */
+export interface WriteGuard {
+  filter: Record<string, unknown>;
+  fields: string[];
+  holds: (doc: Record<string, unknown>) => boolean;
+}
+
+/** The guard of a projection write: it applies only over a stored revision older than `revision`. */
+export function olderRevisionThan(revision: number): WriteGuard {
+  return {
+    filter: { revision: { $lt: revision } },
+    fields: ['revision'],
+    holds: (stored) => (stored.revision as number) < revision,
+  };
+}
+
 /**
  * Applies `update` to document `id` only if `guard` holds for it: `guard.filter` is the same
  * condition as a query filter (used where updates are atomic), `guard.holds` as a predicate over the
@@ -57,11 +73,7 @@ export async function guardedUpdate(
   model: { collection: Collection },
   lockKey: string,
   id: string,
-  guard: {
-    filter: Record<string, unknown>;
-    fields: string[];
-    holds: (doc: Record<string, unknown>) => boolean;
-  },
+  guard: WriteGuard,
   update: UpdateDocument,
   options: { upsert?: boolean } = {},
 ): Promise<boolean> {

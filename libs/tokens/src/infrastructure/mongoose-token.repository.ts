@@ -8,6 +8,7 @@ import {
   insertIfAbsent,
   modelOn,
   NEWEST_FIRST,
+  olderRevisionThan,
 } from '../../../read-store/src/mongoose/mongoose-support.js';
 import type { TokenCreated } from '../domain/token.events.js';
 import type { TokenScope } from '../domain/token-scopes.js';
@@ -100,18 +101,9 @@ export class MongooseTokenRepository implements TokenReadRepository {
   }
 
   async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
-    await guardedUpdate(
-      this.mongo,
-      this.model,
-      `tokens:${tokenId}`,
-      tokenId,
-      {
-        filter: { revision: { $lt: revision } },
-        fields: ['revision'],
-        holds: (stored) => (stored.revision as number) < revision,
-      },
-      { $set: { revokedAt, revision } },
-    );
+    await guardedUpdate(this.mongo, this.model, `tokens:${tokenId}`, tokenId, olderRevisionThan(revision), {
+      $set: { revokedAt, revision },
+    });
   }
 
   async findByHash(hash: string): Promise<TokenView | null> {

@@ -9,6 +9,7 @@ import {
   isDuplicateKeyError,
   modelOn,
   NEWEST_FIRST,
+  olderRevisionThan,
 } from '../../../read-store/src/mongoose/mongoose-support.js';
 import type { AttemptRecord } from '../domain/delivery.events.js';
 import type { DeliveryStatus } from '../domain/delivery.state.js';
@@ -245,11 +246,7 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
             this.deliveries,
             `deliveries:${id}`,
             id,
-            {
-              filter: { revision: { $lt: revision } },
-              fields: ['revision'],
-              holds: (stored) => (stored.revision as number) < revision,
-            },
+            olderRevisionThan(revision),
             { $set: fields },
             { upsert: true },
           );

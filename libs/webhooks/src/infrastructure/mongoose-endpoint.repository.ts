@@ -8,6 +8,7 @@ import {
   insertIfAbsent,
   modelOn,
   NEWEST_FIRST,
+  olderRevisionThan,
 } from '../../../read-store/src/mongoose/mongoose-support.js';
 import { WILDCARD } from '../domain/event-catalogue.js';
 import type { ExistingEndpoint } from '../domain/endpoint.state.js';
@@ -83,11 +84,7 @@ export class MongooseEndpointRepository implements EndpointReadRepository {
       this.model,
       `endpoints:${id}`,
       id,
-      {
-        filter: { revision: { $lt: revision } },
-        fields: ['revision'],
-        holds: (stored) => (stored.revision as number) < revision,
-      },
+      olderRevisionThan(revision),
       { $set: fields },
       { upsert: true },
     );
