@@ -18,6 +18,8 @@ import { dirname } from 'node:path';
  * tells, writes go back to one short transaction each for a while, so no process makes the others
  * wait for its turns (their waits block their event loops in SQLite's busy handler).
  */
+const COMMIT_RETRY_MS = 50;
+
 /** How long after another writer was last seen writes stay one transaction each. */
 const SHARED_BACKOFF_MS = 30_000;
 
@@ -35,7 +37,7 @@ export class SqliteReadDatabase {
   private readonly commit: Database.Statement;
   private readonly dataVersion: Database.Statement<[], { data_version: number }>;
   /** Set while a group transaction opened by `write()` is pending. */
-  private pending: NodeJS.Immediate | null = null;
+  private pending: NodeJS.Immediate | NodeJS.Timeout | null = null;
   /** Waiting for the pending group transaction's commit (see `committed`). */
   private waiters: (() => void)[] = [];
   private lastDataVersion: number | undefined;
@@ -98,15 +100,21 @@ export class SqliteReadDatabase {
   /** Commits the pending group transaction now, if there is one. */
   flush(): void {
     if (this.pending === null) return;
-    clearImmediate(this.pending);
+    clearImmediate(this.pending as NodeJS.Immediate);
+    clearTimeout(this.pending as NodeJS.Timeout);
     this.pending = null;
-    const waiters = this.waiters;
-    this.waiters = [];
     try {
       if (this.db.open && this.db.inTransaction) this.commit.run();
-    } finally {
-      for (const resolve of waiters) resolve();
+    } catch (error) {
+      // The transaction stays open (e.g. a busy or I/O error at COMMIT): keep its writes and try
+      // again shortly; waiters are answered only once they are committed.
+      process.emitWarning(`read-model commit failed, retrying: ${String(error)}`);
+      this.pending = setTimeout(() => this.flush(), COMMIT_RETRY_MS);
+      return;
     }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /**
