@@ -19,7 +19,7 @@ export class MongoReadModelSetFactory implements ReadModelSetFactory {
   constructor(
     private readonly url: string,
     private readonly durable: MongoConnection,
-    private readonly onDue: (at: Date) => void,
+    private readonly onDue: (at: Date, endpointId: string) => void,
   ) {}
 
   private markers() {

@@ -99,7 +99,7 @@ const readModelProviders = [
     provide: READ_MODEL_SET_FACTORY,
     inject: [DURABLE_BACKEND, DispatchSignal],
     useFactory: async (backend: DurableBackend, signal: DispatchSignal): Promise<ReadModelSetFactory> => {
-      const onDue = (at: Date, endpointId?: string) => signal.wake(at, endpointId);
+      const onDue = (at: Date, endpointId: string) => signal.wake(at, endpointId);
       if (backend.kind === 'mongo') {
         const { MongoReadModelSetFactory } = await import('./mongo-read-model-set.factory.js');
         return new MongoReadModelSetFactory(backend.url, backend.mongo, onDue);

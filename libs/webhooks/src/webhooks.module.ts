@@ -18,6 +18,7 @@ import { RegisterEndpointHandler } from './application/register-endpoint.handler
 import { RotateSecretHandler } from './application/rotate-secret.handler.js';
 import { SendTestDeliveryHandler } from './application/send-test-delivery.handler.js';
 import { UpdateEndpointHandler } from './application/update-endpoint.handler.js';
+import { EventPublisher } from './application/event-publisher.js';
 import { PublishedEventCache } from './application/published-event-cache.js';
 import { WebhookQueries } from './application/webhook-queries.js';
 
@@ -43,7 +44,14 @@ const worker = [DeliveryDispatcher, DeliveryWorker];
 /** Webhooks: endpoint commands, publishing, the delivery saga and dispatcher, and the read side. */
 @Module({
   imports: [CqrsModule, ScheduleModule.forRoot()],
-  providers: [...endpointHandlers, ...deliveryHandlers, ...worker, WebhookQueries, PublishedEventCache],
+  providers: [
+    ...endpointHandlers,
+    ...deliveryHandlers,
+    ...worker,
+    WebhookQueries,
+    PublishedEventCache,
+    EventPublisher,
+  ],
   exports: [WebhookQueries],
 })
 export class WebhooksModule {}

@@ -65,7 +65,8 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly now: () => Date;
   private readonly stmts;
-  private readonly transactions;
+  /** Runs a function in one IMMEDIATE transaction: a turn's appends. */
+  private readonly inTransaction;
   private closed = false;
   /** The last events appended by this process, by position: live subscribers skip the SELECT and JSON parse. */
   private readonly recent = new Map<number, RecordedEvent>();
@@ -113,9 +114,7 @@ export class SqliteEventStore implements EventStore {
       ),
       head: this.db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
-    this.transactions = {
-      group: this.db.transaction((run: () => void) => run()),
-    };
+    this.inTransaction = this.db.transaction((run: () => void) => run());
   }
 
   /** The raw handle, for benchmarks and migrations only. */
@@ -147,7 +146,7 @@ export class SqliteEventStore implements EventStore {
     const outcomes: ({ ok: true; result: AppendResult } | { ok: false; error: unknown })[] = [];
     try {
       // IMMEDIATE takes the write lock up front, so each revision check and its insert are atomic across processes.
-      this.transactions.group.immediate(() => {
+      this.inTransaction.immediate(() => {
         for (const q of queued) {
           try {
             outcomes.push({ ok: true, result: this.insert(q, appended) });

@@ -163,9 +163,7 @@ export class DeliveryDispatcher {
     const w = this.config.webhooks;
     const free = w.maxConcurrency - this.inFlight.size;
     if (free > 0) {
-      const busy = [...this.inFlightByEndpoint]
-        .filter(([, n]) => n >= w.maxConcurrencyPerEndpoint)
-        .map(([id]) => id);
+      const busy = [...this.inFlightByEndpoint.keys()].filter((id) => this.atLimit(id));
       // Lease no more per endpoint than it may start: over-claiming a backlogged endpoint and handing
       // the surplus back cost ~50 lease writes per delivery.
       const room = (endpointId: string) =>

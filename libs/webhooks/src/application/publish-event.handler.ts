@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import {
@@ -28,10 +28,8 @@ import {
   ENDPOINT_READ_REPOSITORY,
   type EndpointReadRepository,
 } from '../read-models/endpoint-read.repository.js';
-import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
+import { EventPublisher } from './event-publisher.js';
 import { PublishEventCommand, type PublishResult } from './publish-event.command.js';
-import { PublishedEventCache } from './published-event-cache.js';
-import { requestPublishedDeliveries } from './request-published-deliveries.js';
 
 type Fanout = EventPublished['data']['deliveries'];
 
@@ -47,9 +45,7 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     @Inject(ENDPOINT_READ_REPOSITORY) private readonly endpoints: EndpointReadRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
-    private readonly commands: CommandBus,
-    private readonly published: PublishedEventCache,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async execute(c: PublishEventCommand): Promise<PublishResult> {
@@ -145,9 +141,8 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     deliveries: Fanout,
     meta: EventMetadata,
   ): Promise<PublishResult> {
-    const event: EventPublished = {
-      type: 'EventPublished',
-      data: {
+    await this.publisher.publish(
+      {
         eventId,
         workspaceId: c.workspaceId,
         eventType: c.eventType,
@@ -156,16 +151,8 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
         test: false,
         deliveries,
       },
-    };
-    const streamId = streamName(PUBLISHED_EVENT_CATEGORY, eventId);
-    const { position } = await this.store.append(streamId, [{ ...event, metadata: meta }], 'no_stream');
-    this.published.remember(event.data);
-    await requestPublishedDeliveries(this.commands, this.sync, {
-      streamId,
-      position,
-      data: event.data,
-      metadata: meta,
-    });
+      meta,
+    );
     return { eventId, deliveryIds: deliveries.map((d) => d.deliveryId) };
   }
 }
