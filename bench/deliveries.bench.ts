@@ -41,6 +41,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../apps/api/src/create-app.js';
+import { PublishBackpressure } from '../libs/webhooks/src/index.js';
 import { startBareRelay, type RelayTarget } from './bare-relay.js';
 import { verifyDelivery, WebhookReceiver } from './webhook-receiver.js';
 
@@ -390,6 +391,7 @@ async function main(): Promise<number> {
   let productPaced: RunResult | undefined;
   let pacedRate = PACED_RATE;
   let productSettleMs: number;
+  let productHeld = { n: 0, ms: 0 };
   const productFanout: FanoutResult[] = [];
   let secret: string;
   const fanSecrets: string[] = [];
@@ -421,7 +423,11 @@ async function main(): Promise<number> {
         await measure('warm-up', api, receiver, WARMUP);
         await productSettled(api, token, endpoint.id);
       }
+      const backpressure = created.app.get(PublishBackpressure);
+      const before = backpressure.stats();
       product = await measure('product', api, receiver, N);
+      const after = backpressure.stats();
+      productHeld = { n: after.held - before.held, ms: after.heldMs - before.heldMs };
       productSettleMs = await productSettled(api, token, endpoint.id);
       const sample = receiver.samples.get('/hooks/main');
       if (!sample) problems.push('product: no delivery sample');
@@ -531,6 +537,9 @@ async function main(): Promise<number> {
   );
   console.log(
     `  product p99 = ${f(product.p99)} ms, relay p99 = ${f(bare.p99)} ms  (target product p99 ≤ ${TARGET_P99_MS} ms: ${product.p99 <= TARGET_P99_MS ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `  product: ${productHeld.n} of ${N} publish answers held by back-pressure (WEBHOOK_BACKPRESSURE_TARGET_MS), mean hold ${f(productHeld.n ? productHeld.ms / productHeld.n : 0, 1)} ms`,
   );
   console.log(
     `  product: every attempt recorded (no delivery pending) ${f(productSettleMs, 0)} ms after the last arrival was awaited`,

@@ -20,3 +20,4 @@ export * from './read-models/endpoint.projection.js';
 export * from './read-models/delivery.projection.js';
 export * from './webhooks.module.js';
 export * from './application/recover-endpoint.command.js';
+export * from './application/publish-backpressure.js';

@@ -21,6 +21,11 @@ import { UpdateEndpointHandler } from './application/update-endpoint.handler.js'
 import { EventPublisher } from './application/event-publisher.js';
 import { PublishedEventCache } from './application/published-event-cache.js';
 import { WebhookQueries } from './application/webhook-queries.js';
+import { DeliveryBacklog } from './application/delivery-backlog.js';
+import { EVENT_LOOP_LOAD, type EventLoopLoad } from './application/event-loop-load.port.js';
+import { PublishBackpressure } from './application/publish-backpressure.js';
+import { NodeEventLoopLoad } from './infrastructure/node-event-loop-load.js';
+import { APP_CONFIG, type AppConfig } from '../../config/src/index.js';
 
 const endpointHandlers = [
   RegisterEndpointHandler,
@@ -51,7 +56,15 @@ const worker = [DeliveryDispatcher, DeliveryWorker];
     WebhookQueries,
     PublishedEventCache,
     EventPublisher,
+    DeliveryBacklog,
+    { provide: EVENT_LOOP_LOAD, useClass: NodeEventLoopLoad },
+    {
+      provide: PublishBackpressure,
+      useFactory: (config: AppConfig, backlog: DeliveryBacklog, load: EventLoopLoad) =>
+        new PublishBackpressure(config, backlog, load),
+      inject: [APP_CONFIG, DeliveryBacklog, EVENT_LOOP_LOAD],
+    },
   ],
-  exports: [WebhookQueries],
+  exports: [WebhookQueries, PublishBackpressure],
 })
 export class WebhooksModule {}

@@ -20,7 +20,9 @@ export class AdminEventsController {
   @ApiOperation({
     summary: 'Publish an event: one delivery per enabled endpoint of the workspace subscribed to its type',
     description:
-      'data over MAX_EVENT_PAYLOAD_BYTES is 413. The same idempotencyKey within 24 h returns the first answer and delivers nothing new.',
+      'data over MAX_EVENT_PAYLOAD_BYTES is 413. The same idempotencyKey within 24 h returns the first answer and delivers nothing new. ' +
+      'Back-pressure: when this instance is CPU-bound and its fresh deliveries wait longer than WEBHOOK_BACKPRESSURE_TARGET_MS, ' +
+      'the 202 is held (at most WEBHOOK_BACKPRESSURE_MAX_WAIT_MS) after the event has been accepted, so publishers that wait for answers slow down to the delivery rate.',
   })
   @ApiAcceptedResponse({ type: PublishedDto })
   @ApiErrors(400, 401, 413)

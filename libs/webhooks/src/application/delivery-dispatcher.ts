@@ -21,6 +21,7 @@ import { buildDeliveryHeaders } from '../transport/webhook-signer.js';
 import { WebhookHttpSender } from '../transport/webhook-http-sender.js';
 import { deliveryBody } from './delivery-body.js';
 import { CancelDeliveryCommand, RecordAttemptCommand } from './delivery-commands.js';
+import { DeliveryBacklog } from './delivery-backlog.js';
 import { DispatchSignal } from './dispatch-signal.js';
 import { PublishedEventCache } from './published-event-cache.js';
 import { SECRET_VAULT, type SecretVault } from './secret-vault.port.js';
@@ -64,11 +65,13 @@ export class DeliveryDispatcher {
     private readonly signal: DispatchSignal,
     private readonly published: PublishedEventCache,
     private readonly scheduler: SchedulerRegistry,
+    private readonly backlog: DeliveryBacklog,
   ) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.backlog.track(true);
     this.sender = new WebhookHttpSender({ maxSockets: this.config.webhooks.maxConcurrency });
     // @nestjs/schedule drives the safety-net poll; the signal and the next-due timer give low latency.
     this.scheduler.addInterval(
@@ -87,6 +90,7 @@ export class DeliveryDispatcher {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.backlog.track(false);
     this.unsubscribe?.();
     if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
     clearTimeout(this.timer);
@@ -184,6 +188,7 @@ export class DeliveryDispatcher {
           continue;
         }
         this.inFlightByEndpoint.set(view.endpointId, n + 1);
+        this.backlog.started(view.endpointId, view.deliveryId);
         const run = this.attempt(view, revision)
           .catch((error: unknown) => {
             this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`);

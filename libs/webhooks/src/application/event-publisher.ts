@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
 import type { EventMetadata, RecordedEvent } from '../../../kernel/src/index.js';
 import { EVENT_STORE, type EventStore, streamName } from '../../../event-store/src/index.js';
 import { READ_MODEL_SYNC, type ReadModelSync } from '../../../read-store/src/read-model-sync.port.js';
 import { type EventPublished, PUBLISHED_EVENT_CATEGORY } from '../domain/published-event.events.js';
 import { deliverySaga } from './delivery.saga.js';
+import { DeliveryBacklog } from './delivery-backlog.js';
 import { PublishedEventCache } from './published-event-cache.js';
 
 /**
@@ -20,6 +22,7 @@ export class EventPublisher {
     @Inject(READ_MODEL_SYNC) private readonly sync: ReadModelSync,
     private readonly commands: CommandBus,
     private readonly cache: PublishedEventCache,
+    private readonly backlog: DeliveryBacklog,
   ) {}
 
   async publish(data: EventPublished['data'], metadata: EventMetadata): Promise<void> {
@@ -30,6 +33,8 @@ export class EventPublisher {
       'no_stream',
     );
     this.cache.remember(data);
+    const at = performance.now();
+    for (const d of data.deliveries) this.backlog.requested(d.endpointId, d.deliveryId, at);
     const recorded: RecordedEvent = {
       position,
       streamId,

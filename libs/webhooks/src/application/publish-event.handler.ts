@@ -29,6 +29,7 @@ import {
   type EndpointReadRepository,
 } from '../read-models/endpoint-read.repository.js';
 import { EventPublisher } from './event-publisher.js';
+import { PublishBackpressure } from './publish-backpressure.js';
 import { PublishEventCommand, type PublishResult } from './publish-event.command.js';
 
 type Fanout = EventPublished['data']['deliveries'];
@@ -46,6 +47,7 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly publisher: EventPublisher,
+    private readonly backpressure: PublishBackpressure,
   ) {}
 
   async execute(c: PublishEventCommand): Promise<PublishResult> {
@@ -71,8 +73,14 @@ export class PublishEventHandler implements ICommandHandler<PublishEventCommand,
       );
     }
     const meta = metadataOf(c.context);
-    if (c.idempotencyKey === undefined) return this.publish(c, newId('evt'), await this.fanout(c), meta);
-    return this.publishOnce(c, meta, 0);
+    const result =
+      c.idempotencyKey === undefined
+        ? await this.publish(c, newId('evt'), await this.fanout(c), meta)
+        : await this.publishOnce(c, meta, 0);
+    // Accepted and on its way; the answer waits while this process is behind (back-pressure).
+    const held = this.backpressure.hold();
+    if (held) await held;
+    return result;
   }
 
   private async publishOnce(
