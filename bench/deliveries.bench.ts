@@ -380,6 +380,10 @@ async function main(): Promise<number> {
       DATA_DIR: dataDir,
       PORT: '0',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      // WEBHOOK_BACKPRESSURE_TARGET_MS=0 npm run bench:deliveries measures without back-pressure.
+      ...(process.env.WEBHOOK_BACKPRESSURE_TARGET_MS !== undefined
+        ? { WEBHOOK_BACKPRESSURE_TARGET_MS: process.env.WEBHOOK_BACKPRESSURE_TARGET_MS }
+        : {}),
       // MONGO_URL=… npm run bench:deliveries measures the MongoDB read models (a fresh database per run).
       ...(process.env.MONGO_URL ? { MONGO_URL: benchMongoUrl(process.env.MONGO_URL) } : {}),
     },

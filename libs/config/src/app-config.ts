@@ -140,7 +140,7 @@ export function parseAppConfig(env: Env): AppConfig {
       maxConcurrency: int(env, 'WEBHOOK_MAX_CONCURRENCY', 64, 1, 10_000),
       maxConcurrencyPerEndpoint: int(env, 'WEBHOOK_MAX_CONCURRENCY_PER_ENDPOINT', 8, 1, 1_000),
       dispatchPollMs: int(env, 'WEBHOOK_DISPATCH_POLL_MS', 1000, 10, 60_000),
-      backpressureTargetMs: int(env, 'WEBHOOK_BACKPRESSURE_TARGET_MS', 50, 0, 60_000),
+      backpressureTargetMs: int(env, 'WEBHOOK_BACKPRESSURE_TARGET_MS', 25, 0, 60_000),
       backpressureMaxWaitMs: int(env, 'WEBHOOK_BACKPRESSURE_MAX_WAIT_MS', 1000, 0, 60_000),
     },
     maxEventPayloadBytes: int(env, 'MAX_EVENT_PAYLOAD_BYTES', 262_144, 1, 16 * 1_048_576),
