@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateToken } from '../libs/tokens/src/domain/token-format.js';
+import { waitFor } from '../libs/testing/src/receiver.js';
 import { http, type RunningTestApp, startTestApp } from '../libs/testing/src/test-app.js';
 
 const REALM = 'Bearer realm="whatsmine"';
@@ -519,5 +520,47 @@ describe('tokens across a restart (e2e)', () => {
       token: app.adminKey,
     });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('tokens across a read-model rebuild (e2e)', () => {
+  let app: RunningTestApp | undefined;
+
+  afterEach(async () => {
+    await app?.close();
+    if (app) rmSync(app.dataDir, { recursive: true, force: true });
+    app = undefined;
+  });
+
+  it('keeps revocations and accepted tokens through a generation switch, and revokes at once after it', async () => {
+    app = await startTestApp();
+    const running = app;
+    const me = (token: string) => http(running.baseUrl, 'GET', '/api/v1/me', { token });
+    const kept = await adminCreate(running, 'ws_rb', { name: 'kept' });
+    const revoked = await adminCreate(running, 'ws_rb', { name: 'revoked' });
+    // Twice each: the first use also records lastUsedAt, the second finds the token again.
+    for (const t of [kept, revoked, kept, revoked]) expect((await me(t.token)).status).toBe(200);
+    const del = await http(running.baseUrl, 'DELETE', `/admin/v1/workspaces/ws_rb/tokens/${revoked.id}`, {
+      token: running.adminKey,
+    });
+    expect(del.status).toBe(204);
+    expectInvalidToken(await me(revoked.token), /revoked/i);
+
+    const admin = (method: string, path: string) =>
+      http(running.baseUrl, method, path, { token: running.adminKey });
+    expect((await admin('POST', '/admin/v1/projections/rebuild')).status).toBe(202);
+    const done = await waitFor(async () => {
+      const s = await admin('GET', '/admin/v1/projections');
+      if (s.body.rebuild?.status === 'failed') throw new Error(s.body.rebuild.error);
+      return s.body.rebuild?.status === 'done' ? s.body : undefined;
+    });
+    expect(done.generation).toBe(2);
+
+    expectInvalidToken(await me(revoked.token), /revoked/i);
+    for (let i = 0; i < 2; i++) expect((await me(kept.token)).status).toBe(200);
+    expect(
+      (await http(running.baseUrl, 'DELETE', `/api/v1/tokens/${kept.id}`, { token: kept.token })).status,
+    ).toBe(204);
+    expectInvalidToken(await me(kept.token), /revoked/i);
   });
 });

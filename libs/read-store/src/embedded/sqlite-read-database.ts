@@ -35,7 +35,7 @@ export class SqliteReadDatabase {
   readonly db: Database.Database;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
-  private readonly dataVersion: Database.Statement<[], { data_version: number }>;
+  private readonly dataVersionStmt: Database.Statement<[], number>;
   /** Set while a group transaction opened by `write()` is pending. */
   private pending: NodeJS.Immediate | NodeJS.Timeout | null = null;
   /** Waiting for the pending group transaction's commit (see `committed`). */
@@ -60,7 +60,7 @@ export class SqliteReadDatabase {
     // IMMEDIATE: take the write lock up front, so a lease claim read-then-update stays atomic across processes.
     this.begin = this.db.prepare('BEGIN IMMEDIATE');
     this.commit = this.db.prepare('COMMIT');
-    this.dataVersion = this.db.prepare<[], { data_version: number }>('PRAGMA data_version');
+    this.dataVersionStmt = this.db.prepare<[], number>('PRAGMA data_version').pluck();
     if (filename !== ':memory:') {
       const peers = SqliteReadDatabase.byFile.get(filename) ?? new Set();
       peers.add(this);
@@ -86,10 +86,20 @@ export class SqliteReadDatabase {
     return fn();
   }
 
+  /**
+   * SQLite's `PRAGMA data_version` on this connection: different from the previous call's whenever
+   * another connection (in this process or another) has committed to the file in between; this
+   * connection's own writes leave it unchanged. Costs a read-lock round trip on the WAL index
+   * (two fcntl calls, about 3 µs), no page read.
+   */
+  dataVersion(): number {
+    return this.dataVersionStmt.get()!;
+  }
+
   /** Whether writes may share a turn-long transaction: enabled, and no other writer seen lately. */
   private grouping(): boolean {
     if (this.options.groupCommit === false) return false;
-    const version = this.dataVersion.get()!.data_version;
+    const version = this.dataVersion();
     if (this.lastDataVersion !== undefined && version !== this.lastDataVersion) {
       this.sharedUntil = Date.now() + SHARED_BACKOFF_MS;
     }

@@ -10,8 +10,10 @@ export type AuthenticationResult =
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Bearer token → token view. No positive cache: every request reads the read model by hash
- * (an indexed lookup), so a revocation is effective on the next request on every instance.
+ * Bearer token → token view. Holds no cache of its own: every request asks the read model by hash,
+ * and the read model answers so that a revocation is effective on the next request on every
+ * instance (embedded: a positive cache checked against the file's data version on every lookup;
+ * MongoDB: no cache). Revocation and expiry are checked here on every request.
  */
 @Injectable()
 export class TokenAuthenticator {

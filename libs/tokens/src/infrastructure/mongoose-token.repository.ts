@@ -106,6 +106,11 @@ export class MongooseTokenRepository implements TokenReadRepository {
     });
   }
 
+  /**
+   * Not cached, unlike the embedded adapter: MongoDB has no cheap "something changed" signal to
+   * check per request (a change stream needs a replica set and is asynchronous, so another
+   * instance's revocation could arrive after the next request), so every request reads.
+   */
   async findByHash(hash: string): Promise<TokenView | null> {
     const doc = await this.model.findOne({ hash }).lean<TokenDocument>();
     return doc ? toView(doc) : null;

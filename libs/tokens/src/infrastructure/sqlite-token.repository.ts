@@ -5,6 +5,7 @@ import type { TokenCreated } from '../domain/token.events.js';
 import type { TokenScope } from '../domain/token-scopes.js';
 import type { TokenListQuery, TokenReadRepository } from '../read-models/token-read.repository.js';
 import type { TokenView } from '../read-models/token.read-model.js';
+import { TokenLookupCache } from './token-lookup-cache.js';
 
 const COLUMNS =
   'id, workspace_id, user_id, name, prefix, scopes, created_at, expires_at, revoked_at, last_used_at';
@@ -39,10 +40,20 @@ const toView = (r: TokenRow): TokenView => ({
   lastUsedAt: r[9],
 });
 
+/**
+ * Embedded token read model. Lookups by hash (every authenticated request) are cached, see
+ * TokenLookupCache: the cache is checked against `PRAGMA data_version` on every lookup, so a
+ * revocation committed by any other process sharing the file is seen on the next request, and
+ * every write of this repository drops the token it touches. A rebuild opens a new repository
+ * (new generation, new cache); a restart starts with an empty one.
+ */
 export class SqliteTokenRepository implements TokenReadRepository {
   private readonly stmts;
 
-  constructor(private readonly readDb: SqliteReadDatabase) {
+  constructor(
+    private readonly readDb: SqliteReadDatabase,
+    private readonly cache = new TokenLookupCache(),
+  ) {
     readDb.db.exec(`
       CREATE TABLE IF NOT EXISTS tokens (
         id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, user_id TEXT NOT NULL, name TEXT NOT NULL,
@@ -74,16 +85,22 @@ export class SqliteTokenRepository implements TokenReadRepository {
   }
 
   async applyCreated(e: TokenCreated['data'], revision: number): Promise<void> {
+    this.cache.forget(e.tokenId);
     this.readDb.write(() => this.stmts.insert.run({ ...e, scopes: JSON.stringify(e.scopes), revision }));
   }
 
   async applyRevoked(tokenId: string, revokedAt: string, revision: number): Promise<void> {
+    this.cache.forget(tokenId);
     this.readDb.write(() => this.stmts.revoke.run(revokedAt, revision, tokenId, revision));
   }
 
   async findByHash(hash: string): Promise<TokenView | null> {
+    this.cache.validate(this.readDb.dataVersion());
+    const cached = this.cache.get(hash);
+    if (cached) return cached;
     const row = this.stmts.byHash.get(hash);
-    return row ? toView(row) : null;
+    // Read after the version check: a commit in between makes the next check drop it, never hides.
+    return row ? this.cache.set(hash, toView(row)) : null;
   }
 
   async findById(workspaceId: string, tokenId: string): Promise<TokenView | null> {
@@ -105,10 +122,12 @@ export class SqliteTokenRepository implements TokenReadRepository {
   }
 
   async touchLastUsed(tokenId: string, at: string): Promise<void> {
+    this.cache.forget(tokenId);
     this.readDb.write(() => this.stmts.touch.run(at, tokenId, at));
   }
 
   async clear(): Promise<void> {
+    this.cache.clear();
     this.readDb.write(() => this.stmts.clear.run());
   }
 }
