@@ -251,6 +251,29 @@ describe('audit and replay (e2e)', () => {
       await rx.close();
     }
   });
+
+  it('does not count an event as missed while a manual retry of its succeeded delivery is in flight', async () => {
+    // The first attempt succeeds at once; the retry's answer takes 600 ms (within the 1 s timeout).
+    const rx = await startReceiver((_request, nth) => (nth === 1 ? 200 : { status: 200, delayMs: 600 }));
+    const ws = await WebhookClient.create(app, 'ws_recover_retry');
+    try {
+      const ep = await ws.createEndpoint(rx.url('/retried'), ['order.created']);
+      const since = new Date(Date.now() - 1000).toISOString();
+      const id = (await ws.publish('order.created', { n: 1 })).deliveryIds[0]!;
+      await ws.waitForDelivery(id, isFinal);
+      expect((await ws.api('POST', `/deliveries/${id}/retry`, {})).status).toBe(202);
+      await rx.waitForRequests(2, { path: '/retried' });
+      expect((await ws.api('GET', `/deliveries/${id}`)).body.status).toBe('pending');
+      // Received once already: nothing to recover, neither counted nor sent.
+      const rec = await ws.api('POST', `/endpoints/${ep.id}/recover`, { since });
+      expect(rec.body).toEqual({ count: 0, deliveryIds: [] });
+      await ws.waitForDelivery(id, isFinal);
+      await sleep(300);
+      expect(rx.received('/retried')).toHaveLength(2);
+    } finally {
+      await rx.close();
+    }
+  });
 });
 
 describe('rebuild with several instances (e2e)', () => {

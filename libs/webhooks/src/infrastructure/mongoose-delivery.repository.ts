@@ -464,7 +464,14 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
   async succeededEventIds(endpointId: string, eventIds: string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
     const docs = await this.deliveries
-      .find({ endpointId, status: 'succeeded', eventId: { $in: eventIds } }, { eventId: 1 })
+      .find(
+        {
+          endpointId,
+          eventId: { $in: eventIds },
+          $or: [{ status: 'succeeded' }, { 'view.succeededOnce': true }],
+        },
+        { eventId: 1 },
+      )
       .lean<Pick<DeliveryDocument, 'eventId'>[]>();
     return new Set(docs.map((d) => d.eventId));
   }

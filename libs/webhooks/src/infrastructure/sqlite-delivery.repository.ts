@@ -207,7 +207,8 @@ export class SqliteDeliveryRepository implements DeliveryReadRepository {
     if (eventIds.length === 0) return new Set();
     const rows = this.readDb.db
       .prepare<unknown[], { event_id: string }>(
-        `SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ? AND status = 'succeeded' AND event_id IN (${eventIds.map(() => '?').join(',')})`,
+        `SELECT DISTINCT event_id FROM deliveries WHERE endpoint_id = ?
+         AND (status = 'succeeded' OR json_extract(view, '$.succeededOnce') = 1) AND event_id IN (${eventIds.map(() => '?').join(',')})`,
       )
       .all(endpointId, ...eventIds);
     return new Set(rows.map((r) => r.event_id));

@@ -485,6 +485,12 @@ export function deliveryReadRepositoryContract(
         const asked = [ok1.eventId, failed.eventId, pending.eventId, okElsewhere.eventId, newId('evt')];
         expect(await ctx.subject.succeededEventIds('ep_contract_1', asked)).toEqual(new Set([ok1.eventId]));
         expect(await ctx.subject.succeededEventIds('ep_contract_1', [])).toEqual(new Set());
+        // Succeeded, then made pending again by a manual retry: still received.
+        const retried = delivery({ succeededOnce: true, attemptCount: 1 });
+        await ctx.subject.save(retried, 3);
+        expect(await ctx.subject.succeededEventIds('ep_contract_1', [retried.eventId])).toEqual(
+          new Set([retried.eventId]),
+        );
         // The same event succeeded twice (a recovery re-send) is one id.
         await ctx.subject.save(finished(delivery({ eventId: ok2.eventId }), 'succeeded'), 0);
         expect(await ctx.subject.succeededEventIds('ep_contract_1', [ok2.eventId])).toEqual(

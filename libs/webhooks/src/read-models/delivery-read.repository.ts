@@ -7,6 +7,11 @@ export const DELIVERY_READ_REPOSITORY = Symbol('DELIVERY_READ_REPOSITORY');
 export interface DeliveryView extends ExistingDelivery {
   test: boolean;
   recovered: boolean;
+  /**
+   * The subscriber acknowledged it at least once. A manual retry makes a succeeded delivery pending
+   * again; recovery must still count the event as received (absent in rows written before: false).
+   */
+  succeededOnce?: boolean;
 }
 
 export interface StoredDelivery {

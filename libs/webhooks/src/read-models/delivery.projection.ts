@@ -43,6 +43,7 @@ export class DeliveryProjection implements Projection {
       test: event.type === 'DeliveryRequested' ? event.data.test : (stored?.view.test ?? false),
       recovered:
         event.type === 'DeliveryRequested' ? event.data.recovered : (stored?.view.recovered ?? false),
+      succeededOnce: event.type === 'DeliverySucceeded' || (stored?.view.succeededOnce ?? false),
     };
     await this.repository.save(view, recorded.revision);
     this.last = { view, revision: recorded.revision };
