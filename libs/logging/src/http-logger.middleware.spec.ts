@@ -21,14 +21,20 @@ async function serve(level: string) {
   const server = http.createServer((req, res) => {
     const next: NextFunction = () => {
       logger.warn('inside the handler');
-      res.statusCode = Number(new URL(req.url!, 'http://x').searchParams.get('status') ?? 200);
-      res.end('ok');
+      const query = new URL(req.url!, 'http://x').searchParams;
+      res.statusCode = Number(query.get('status') ?? 200);
+      setTimeout(() => res.end('ok'), Number(query.get('delay') ?? 0));
     };
     middleware(req as unknown as Request, res as unknown as Response, next);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const get = async (path: string, headers: Record<string, string> = {}) => {
+  const get = async (path: string, headers: Record<string, string> = {}, abortAfterMs?: number) => {
+    if (abortAfterMs !== undefined) {
+      await fetch(base + path, { headers, signal: AbortSignal.timeout(abortAfterMs) }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      return undefined;
+    }
     const res = await fetch(base + path, { headers });
     await res.text();
     await new Promise((r) => setTimeout(r, 20)); // the access line is written on 'finish'
@@ -41,7 +47,7 @@ describe('httpLoggerMiddleware', () => {
   it('echoes a sane X-Request-Id, puts it on every line of the request, and logs the path without its query', async () => {
     const s = await serve('info');
     try {
-      const res = await s.get('/api/v1/me?access_token=wm_secret', { 'x-request-id': 'req-abc_123' });
+      const res = (await s.get('/api/v1/me?access_token=wm_secret', { 'x-request-id': 'req-abc_123' }))!;
       expect(res.headers.get('x-request-id')).toBe('req-abc_123');
       expect(s.lines.map((l) => [l.msg, l.requestId])).toEqual([
         ['inside the handler', 'req-abc_123'],
@@ -63,7 +69,7 @@ describe('httpLoggerMiddleware', () => {
   it('replaces an unsafe X-Request-Id with a generated one', async () => {
     const s = await serve('info');
     try {
-      const res = await s.get('/health', { 'x-request-id': 'bad id with spaces' });
+      const res = (await s.get('/health', { 'x-request-id': 'bad id with spaces' }))!;
       const id = res.headers.get('x-request-id');
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect(s.lines.every((l) => l.requestId === id)).toBe(true);
@@ -77,7 +83,7 @@ describe('httpLoggerMiddleware', () => {
     try {
       await s.get('/health');
       expect(s.lines.map((l) => l.msg)).toEqual(['inside the handler']);
-      const res = await s.get('/boom?status=503');
+      const res = (await s.get('/boom?status=503'))!;
       const id = res.headers.get('x-request-id');
       expect(s.lines.slice(1)).toEqual([
         expect.objectContaining({ msg: 'inside the handler', requestId: id }),
@@ -87,6 +93,19 @@ describe('httpLoggerMiddleware', () => {
           requestId: id,
           res: { statusCode: 503 },
         }),
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('logs a request the client abandoned before its answer as aborted, at warn, with its id', async () => {
+    const s = await serve('warn');
+    try {
+      await s.get('/api/v1/events?delay=300', { 'x-request-id': 'gone-1' }, 50);
+      expect(s.lines).toEqual([
+        expect.objectContaining({ msg: 'inside the handler', requestId: 'gone-1' }),
+        expect.objectContaining({ msg: 'request aborted', level: 'warn', requestId: 'gone-1' }),
       ]);
     } finally {
       await s.close();

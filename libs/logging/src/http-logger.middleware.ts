@@ -14,6 +14,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
  * Written by hand rather than with pino-http, which builds two child loggers and serialises the
  * request on every request even when its line is below LOG_LEVEL: ~10 % of a small request's CPU
  * (`bench:auth`, `bench:deliveries` profiles). Here a request that logs nothing costs a listener.
+ * A request whose client went away before the answer is logged at warn, "request aborted".
  */
 export function httpLoggerMiddleware(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -21,8 +22,11 @@ export function httpLoggerMiddleware(logger: Logger) {
     const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
     const started = performance.now();
-    res.once('finish', () => {
-      const level = res.statusCode >= 500 ? 'error' : 'info';
+    // 'close' comes after 'finish', or alone when the client went away before the answer was sent
+    // (the request may still have changed state: it gets its line too).
+    res.once('close', () => {
+      const aborted = !res.writableFinished;
+      const level = res.statusCode >= 500 ? 'error' : aborted ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       requestContext.run({ requestId: id }, () =>
         logger[level](
@@ -36,7 +40,7 @@ export function httpLoggerMiddleware(logger: Logger) {
             res: { statusCode: res.statusCode },
             responseTime: Math.round(performance.now() - started),
           },
-          res.statusCode >= 500 ? 'request errored' : 'request completed',
+          aborted ? 'request aborted' : res.statusCode >= 500 ? 'request errored' : 'request completed',
         ),
       );
     });

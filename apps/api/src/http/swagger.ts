@@ -23,9 +23,18 @@ export function setupSwagger(app: INestApplication, version: string): void {
     .setTitle('WhatsMine Developer Tools')
     .setDescription(DESCRIPTION)
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API token (wm_…)' }, 'token')
+    // bearerFormat is only a hint; @nestjs/swagger's default ("JWT") would be wrong for both.
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY (back office only)' },
+      { type: 'http', scheme: 'bearer', bearerFormat: 'wm_ token', description: 'API token (wm_…)' },
+      'token',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque key',
+        description: 'ADMIN_API_KEY (back office only)',
+      },
       'admin',
     )
     .build();

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, type AppConfig } from '../../../config/src/index.js';
 import { CLOCK, type Clock, type CommandContext } from '../../../kernel/src/index.js';
 import { EVENT_STORE, type EventStore, streamName } from '../../../event-store/src/index.js';
@@ -188,13 +189,14 @@ export class DeliveryDispatcher {
           continue;
         }
         this.inFlightByEndpoint.set(view.endpointId, n + 1);
-        this.backlog.started(view.endpointId, view.deliveryId);
+        this.backlog.started(view.endpointId, view.deliveryId, performance.now());
         const run = this.attempt(view, revision)
           .catch((error: unknown) => {
             this.logger.error(`attempt of ${view.deliveryId} failed: ${String(error)}`);
             return true;
           })
           .then(async (release) => {
+            this.backlog.finished(view.endpointId, view.deliveryId);
             const left = (this.inFlightByEndpoint.get(view.endpointId) ?? 1) - 1;
             if (left <= 0) this.inFlightByEndpoint.delete(view.endpointId);
             else this.inFlightByEndpoint.set(view.endpointId, left);

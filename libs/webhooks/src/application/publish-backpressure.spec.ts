@@ -52,11 +52,23 @@ describe('PublishBackpressure', () => {
     await settle();
     expect(released).toEqual([]);
     // A later publish queues behind the held ones even if the moment looks fine.
-    backlog.started('ep_a', 'dlv_1');
+    backlog.started('ep_a', 'dlv_1', clock.ms);
     expect(bp.hold()).toBeInstanceOf(Promise);
     await settle();
     expect(released).toEqual([1, 2]);
     expect(bp.stats()).toMatchObject({ held: 3, holding: 0 });
+  });
+
+  it('holds nobody for a backlog behind a hanging subscriber, even on a saturated loop', async () => {
+    const bp = make();
+    backlog.started('ep_hanging', 'dlv_in_flight', 0); // in flight for 1 s
+    backlog.requested('ep_hanging', 'dlv_1', 100);
+    expect(bp.hold()).toBeUndefined();
+    backlog.requested('ep_fast', 'dlv_2', 900); // a fast endpoint's delivery waiting 100 ms does count
+    const held = bp.hold();
+    expect(held).toBeInstanceOf(Promise);
+    backlog.started('ep_fast', 'dlv_2', clock.ms);
+    await held; // released once the fast endpoint caught up
   });
 
   it('lets a held answer go after WEBHOOK_BACKPRESSURE_MAX_WAIT_MS even if the backlog stays', async () => {
