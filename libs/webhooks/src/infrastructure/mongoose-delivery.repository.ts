@@ -410,9 +410,16 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
     }
   }
 
+  /**
+   * A link's end only ever moves earlier (a release), so for the same link the earlier end wins: a
+   * read of the link that raced with its release must not bring the lease back for a minute.
+   */
   private noteLease(id: string, lease: NonNullable<DueEntry['lease']>): void {
     const entry = this.due.get(id);
-    if (entry && (!entry.lease || entry.lease.link <= lease.link)) entry.lease = lease;
+    if (!entry) return;
+    const known = entry.lease;
+    if (!known || known.link < lease.link || (known.link === lease.link && lease.until < known.until))
+      entry.lease = lease;
   }
 
   /** Only the owner of a link writes it again; a release sets its end in the past. */
@@ -420,8 +427,8 @@ export class MongooseDeliveryRepository implements DeliveryReadRepository {
     await this.leases.collection.updateOne({ _id: linkId(id, link) } as never, {
       $set: { until: new Date(0) },
     });
-    const entry = this.due.get(id);
-    if (entry?.lease?.link === link) entry.lease = { ...entry.lease, until: 0 };
+    // Also when the entry lost its lease note (re-created by a save meanwhile).
+    this.noteLease(id, { link, owner: '', until: 0 });
   }
 
   /** Releases the newest link of the chain if `owner` holds it. */
