@@ -202,7 +202,13 @@ export class DeliveryDispatcher {
             else this.inFlightByEndpoint.set(view.endpointId, left);
             // A read model that has not caught up still shows the delivery as due: keep the lease
             // (it expires after the HTTP deadline + 60 s) rather than let it be sent again.
-            if (release) await this.releaseLease(view.deliveryId);
+            // A release that fails leaves the lease to expire on its own; say so rather than hide it.
+            if (release)
+              await this.deliveries.releaseLease(view.deliveryId, this.owner).catch((error: unknown) => {
+                this.logger.warn(
+                  `lease of ${view.deliveryId} not released, it expires on its own: ${String(error)}`,
+                );
+              });
             this.inFlight.delete(run);
             this.tickSoon();
           });
@@ -212,25 +218,6 @@ export class DeliveryDispatcher {
     // Leased or over-quota deliveries can be due without being claimable: look again shortly, not in a spin.
     const next = await this.deliveries.nextDueAt();
     if (next) this.wakeAt(next, 25);
-  }
-
-  /**
-   * A lease that fails to be released (a busy store) would hold its delivery back until it expires,
-   * the HTTP deadline + 60 s later: try again a few times before leaving it to expire.
-   */
-  private async releaseLease(deliveryId: string): Promise<void> {
-    for (let round = 0; ; round++) {
-      try {
-        await this.deliveries.releaseLease(deliveryId, this.owner);
-        return;
-      } catch (error) {
-        if (round >= 3) {
-          this.logger.warn(`lease of ${deliveryId} not released, it expires on its own: ${String(error)}`);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-      }
-    }
   }
 
   /** One attempt; resolves to whether the lease may be released (the read model shows the outcome). */
